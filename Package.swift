@@ -1,0 +1,101 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers import downward only:
+//   tierd, tierctl, tierd-bench  ->  TierDaemon  ->  TrafficControl, Feed, Scoring, Control
+//   TrafficControl -> CNetlink (the only target that touches netlink)
+//   Feed -> Scoring (event types)
+//   Scoring, Control: no project dependencies; Scoring does no I/O at all.
+let package = Package(
+    name: "tierd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tierd", targets: ["tierd"]),
+        .executable(name: "tierctl", targets: ["tierctl"]),
+        .executable(name: "tierd-bench", targets: ["tierd-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNetlink",
+            pkgConfig: "libnl-route-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]
+        ),
+        .target(
+            name: "TrafficControl",
+            dependencies: ["CNetlink"]
+        ),
+        .target(name: "Scoring"),
+        .target(
+            name: "Feed",
+            dependencies: [
+                "Scoring",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "Control",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TierDaemon",
+            dependencies: [
+                "TrafficControl", "Scoring", "Feed", "Control",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "tierd",
+            dependencies: [
+                "TierDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "tierctl",
+            dependencies: [
+                "Control",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "tierd-bench",
+            dependencies: [
+                "TierDaemon", "TrafficControl", "Scoring", "Feed",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Namespace and process helpers shared by the kernel and end-to-end tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(
+            name: "ScoringTests",
+            dependencies: ["Scoring", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "FeedTests", dependencies: ["Feed", "Scoring"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control"]),
+        .testTarget(
+            name: "TrafficControlTests",
+            dependencies: ["TrafficControl", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "TierDaemonTests", dependencies: ["TierDaemon", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Control", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

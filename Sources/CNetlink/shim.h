@@ -1,0 +1,22 @@
+#ifndef TIERD_CNETLINK_SHIM_H
+#define TIERD_CNETLINK_SHIM_H
+#include <netlink/netlink.h>
+#include <netlink/errno.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
+#include <netlink/cache.h>
+#include <netlink/route/link.h>
+#include <netlink/route/tc.h>
+#include <netlink/route/qdisc.h>
+#include <netlink/route/class.h>
+#include <netlink/route/classifier.h>
+#include <netlink/route/action.h>
+#include <netlink/route/act/mirred.h>
+#include <netlink/route/qdisc/htb.h>
+#include <netlink/route/qdisc/fifo.h>
+#include <netlink/route/qdisc/fq_codel.h>
+#include <netlink/route/cls/u32.h>
+#include <linux/pkt_sched.h>
+#include <linux/pkt_cls.h>
+#include <linux/if_link.h>
+#endif
