@@ -1,0 +1,66 @@
+import Scoring
+
+/// The result of a reload: applied, or refused with every error found.
+public enum ReloadOutcome: Sendable {
+    case applied(summary: String)
+    case refused([ConfigError])
+}
+
+extension Daemon {
+    /// Re-reads config and users file, validates both completely, and swaps atomically:
+    /// changed tier rates are changed in place in the kernel, added or removed users are
+    /// applied, nothing else is touched. On any error the running configuration stays.
+    public func reload(notifier: SystemdNotifier) -> ReloadOutcome {
+        notifier.reloading()
+        defer { notifier.ready(status: summaryLine()) }
+        let path = configuration.sourcePath
+        let newConfiguration: DaemonConfiguration
+        let newUsers: [UserRecord]
+        do {
+            newConfiguration = try ConfigLoader.load(path: path)
+            newUsers = try UsersFileLoader.load(path: newConfiguration.network.usersFile)
+        } catch let errors as ConfigErrors {
+            return refuse(errors.errors)
+        } catch {
+            return refuse([ConfigError(file: path, line: 0, message: "\(error)")])
+        }
+        let restartOnly = Self.restartOnlyChanges(from: configuration, to: newConfiguration)
+        if !restartOnly.isEmpty {
+            return refuse(restartOnly.map { ConfigError(file: path, line: 0, message: "\($0) cannot change on reload; restart tierd") })
+        }
+        let now = clock()
+        configuration = newConfiguration
+        users = newUsers
+        usersByID = Dictionary(newUsers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        tiersByName = Dictionary(newConfiguration.tiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var changes = engine.updatePolicy(PolicyMapping.scoringPolicy(newConfiguration), now: now)
+        changes += engine.setUsers(newUsers.map(\.id), now: now)
+        record(changes)
+        snapshotDue = true
+        enforce()
+        let summary = summaryLine()
+        logger.notice("configuration reloaded", metadata: ["summary": "\(summary)"])
+        return .applied(summary: summary)
+    }
+
+    private func refuse(_ errors: [ConfigError]) -> ReloadOutcome {
+        for error in errors {
+            logger.error("reload refused", metadata: ["error": "\(error)"])
+        }
+        return .refused(errors)
+    }
+
+    /// Settings that identify the kernel objects or sockets tierd owns; changing them live
+    /// would orphan what exists, so a reload refuses them.
+    static func restartOnlyChanges(from old: DaemonConfiguration, to new: DaemonConfiguration) -> [String] {
+        var names: [String] = []
+        if old.network.interface != new.network.interface { names.append("network.interface") }
+        if old.network.ifb != new.network.ifb { names.append("network.ifb") }
+        if old.network.namespace != new.network.namespace { names.append("network.namespace") }
+        if old.daemon.stateDir != new.daemon.stateDir { names.append("daemon.state_dir") }
+        if old.daemon.controlSocket != new.daemon.controlSocket { names.append("daemon.control_socket") }
+        if old.feed.file != new.feed.file { names.append("feed.file") }
+        if old.feed.socket != new.feed.socket { names.append("feed.socket") }
+        return names
+    }
+}

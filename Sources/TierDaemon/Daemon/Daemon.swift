@@ -1,0 +1,226 @@
+import Feed
+import Logging
+import Scoring
+import TrafficControl
+
+/// The heart of tierd: owns the scoring engine, the users, the enforcer and the persisted
+/// state, and serialises every change to them. Feed sources, the control server and the
+/// timers are separate services that call into it.
+public actor Daemon {
+    public let logger: Logger
+    let clock: @Sendable () -> Double
+    let store: StateStore
+    let audit: AuditLog
+    let enforcer: Enforcer
+    let journal: EventJournal
+    public let metrics = DaemonMetrics()
+
+    public internal(set) var configuration: DaemonConfiguration
+    var users: [UserRecord]
+    var usersByID: [String: UserRecord]
+    var tiersByName: [String: TierSection]
+    var engine: ScoringEngine
+    var feedPosition: FeedFilePosition?
+    var feedStats = FeedStatistics()
+    /// Set when scores or positions changed since the last snapshot.
+    var snapshotDue = false
+    var lastSnapshotAt: Double
+    public let startedAt: Double
+
+    /// Loads persisted state and opens netlink; does not touch the kernel yet (see `start`).
+    public init(
+        configuration: DaemonConfiguration, users: [UserRecord], logger: Logger,
+        clock: @escaping @Sendable () -> Double = Timestamps.now
+    ) throws {
+        self.logger = logger
+        self.clock = clock
+        self.configuration = configuration
+        self.users = users
+        self.usersByID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.tiersByName = Dictionary(configuration.tiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let now = clock()
+        startedAt = now
+        lastSnapshotAt = now
+        store = StateStore(directory: configuration.daemon.stateDir)
+        try store.prepare()
+        audit = try AuditLog(path: store.auditPath)
+        let policy = PolicyMapping.scoringPolicy(configuration)
+        let ids = users.map(\.id)
+        var journalMark = JournalMark()
+        if let snapshot = try store.load() {
+            engine = ScoringEngine(policy: policy, users: ids, snapshot: snapshot.scoring, now: now)
+            if snapshot.feedFilePath == configuration.feed.file {
+                feedPosition = snapshot.feedFilePosition
+            }
+            journalMark = snapshot.journal
+            logger.info("state restored", metadata: ["snapshot": "\(store.snapshotPath)", "written": "\(Timestamps.rfc3339(snapshot.writtenAt))"])
+        } else {
+            engine = ScoringEngine(policy: policy, users: ids, now: now)
+        }
+        journal = EventJournal(directory: store.directory, mark: journalMark)
+        enforcer = try Enforcer(
+            configuration: ShaperConfiguration(
+                interface: configuration.network.interface, ifb: configuration.network.ifb,
+                namespace: configuration.network.namespace, takeover: configuration.network.takeover),
+            logger: logger)
+    }
+
+    /// Creates or adopts the kernel trees and makes them match the restored state.
+    /// Returns only once the kernel matches (or the errors are recorded).
+    public func start() throws {
+        try enforcer.prepare()
+        let replay = try journal.unappliedEvents(parser: FeedLineParser(maxLineLength: 1 << 16))
+        if !replay.isEmpty {
+            ingest(FeedBatch(events: replay, rejections: [], position: feedPosition), source: .journal)
+            logger.info("journal replayed", metadata: ["events": "\(replay.count)"])
+        }
+        let changes = engine.advance(to: clock())
+        record(changes)
+        enforce()
+        logger.info("enforcing", metadata: ["summary": "\(summaryLine())"])
+    }
+
+    /// Where the file feed should resume.
+    public func feedResumePosition() -> FeedFilePosition? { feedPosition }
+
+    // MARK: Feed
+
+    /// Applies one batch of feed events, records their tier changes, and makes the kernel
+    /// follow. The batch's end position is remembered with the scores it produced.
+    public func ingest(_ batch: FeedBatch, source: FeedSourceKind) {
+        let now = clock()
+        var changes: [TierChange] = []
+        for event in batch.events {
+            switch engine.apply(event, now: now) {
+            case .applied(let change):
+                feedStats.applied += 1
+                metrics.feedAccepted.increment()
+                if let change { changes.append(change) }
+            case .ignoredOutOfOrder:
+                feedStats.outOfOrder += 1
+                metrics.feedOutOfOrder.increment()
+            case .unknownUser:
+                feedStats.unknownUsers += 1
+                metrics.feedUnknownUsers.increment()
+            }
+        }
+        feedStats.record(rejections: batch.rejections, source: source, logger: logger, now: now)
+        for (reason, count) in Dictionary(grouping: batch.rejections, by: \.reason).mapValues(\.count) {
+            metrics.feedRejected(reason: reason.rawValue, by: count)
+        }
+        if source == .file, let position = batch.position { feedPosition = position }
+        snapshotDue = true
+        record(changes)
+        if !changes.isEmpty { enforce() }
+    }
+
+    /// Makes socket-feed events durable (journal append + fsync), then applies them.
+    /// The feed socket replies "accepted" only after this returns.
+    public func acceptDurably(_ events: [ScoreEvent]) throws {
+        let now = clock()
+        let stamped = events.map { event -> ScoreEvent in
+            var event = event
+            if event.timestamp == nil { event.timestamp = now }
+            return event
+        }
+        try journal.append(stamped, arrival: now)
+        ingest(FeedBatch(events: stamped, rejections: [], position: nil), source: .socket)
+    }
+
+    // MARK: Time
+
+    /// Called often (a few times per second): applies changes that time alone made due,
+    /// writes the snapshot when it is due, and runs the periodic reconcile. Cost is O(1)
+    /// when nothing is due: the engine keeps its next due instant.
+    public func tick() {
+        let now = clock()
+        if let due = engine.nextDue, due <= now {
+            let changes = engine.advance(to: now)
+            snapshotDue = snapshotDue || !changes.isEmpty
+            record(changes)
+            if !changes.isEmpty { enforce() }
+        }
+        if !enforcer.inSync || now - (enforcer.lastApplyAt ?? 0) >= configuration.daemon.reconcileInterval {
+            enforce(repairing: true)
+        }
+        if snapshotDue && now - lastSnapshotAt >= 1 { persist() }
+    }
+
+    /// Writes the snapshot now (called on shutdown and by `tick`).
+    public func persist() {
+        let now = clock()
+        do {
+            let covered = journal.mark.lines > 0 ? try journal.rotate() : journal.mark
+            let snapshot = StateSnapshot(
+                writtenAt: now, scoring: engine.snapshot(), feedFilePath: configuration.feed.file,
+                feedFilePosition: feedPosition, journal: covered)
+            try store.save(snapshot)
+            journal.discard(before: covered.generation)
+            snapshotDue = false
+            lastSnapshotAt = now
+        } catch {
+            logger.error("could not write state snapshot", metadata: ["path": "\(store.snapshotPath)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Enforcement
+
+    func desiredShaping() -> [ShapedUser] {
+        PolicyMapping.shapedUsers(
+            users: users, tierOf: { self.engine.tier(of: $0) }, tiers: tiersByName,
+            floor: configuration.network.floor)
+    }
+
+    /// One convergence pass. With `repairing`, nothing in tierd's state changed since the
+    /// last pass, so whatever the pass had to do was drift (someone else changed the
+    /// kernel, or an earlier pass failed): it is counted and logged as a repair.
+    func enforce(repairing: Bool = false) {
+        let started = ContinuousClock.now
+        let report = enforcer.converge(to: desiredShaping(), now: clock())
+        metrics.applyDuration.record(started.duration(to: .now))
+        metrics.kernelInSync.set(enforcer.inSync ? 1 : 0)
+        if let report {
+            metrics.netlinkCreated.increment(by: Int64(report.created))
+            metrics.netlinkChanged.increment(by: Int64(report.changed))
+            metrics.netlinkDeleted.increment(by: Int64(report.deleted))
+            metrics.netlinkErrors.increment(by: Int64(report.errors.count))
+            let repaired = report.created + report.changed + report.deleted
+            if repairing && repaired > 0 {
+                metrics.reconcileRepairs.increment(by: Int64(repaired))
+                logger.warning(
+                    "kernel drift repaired",
+                    metadata: ["created": "\(report.created)", "changed": "\(report.changed)", "deleted": "\(report.deleted)"])
+            }
+        }
+    }
+
+    func record(_ changes: [TierChange]) {
+        guard !changes.isEmpty else { return }
+        metrics.tierChanges.increment(by: Int64(changes.count))
+        for change in changes {
+            logger.notice(
+                "tier change",
+                metadata: [
+                    "user": "\(change.user)", "from": "\(change.from)", "to": "\(change.to)",
+                    "rule": "\(change.rule.rawValue)", "score": "\(change.score.map { "\(Timestamps.rounded($0))" } ?? "none")",
+                ])
+        }
+        do { try audit.record(changes) } catch {
+            logger.error("could not write audit log", metadata: ["path": "\(audit.path)", "error": "\(error)"])
+        }
+    }
+
+    /// One line for systemd's STATUS= and the start-up log.
+    public func summaryLine() -> String {
+        var perTier: [String: Int] = [:]
+        for user in users { perTier[engine.tier(of: user.id) ?? "?", default: 0] += 1 }
+        let tiers = configuration.tiers.map { "\($0.name)=\(perTier[$0.name] ?? 0)" }.joined(separator: " ")
+        let sync = enforcer.inSync ? "in sync" : "\(enforcer.pendingErrors.count) kernel errors"
+        return "\(users.count) users: \(tiers); kernel \(sync)"
+    }
+}
+
+/// Which feed a batch came from (for counters and logs).
+public enum FeedSourceKind: String, Sendable {
+    case file, socket, journal
+}

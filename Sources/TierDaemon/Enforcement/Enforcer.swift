@@ -1,0 +1,81 @@
+import Logging
+import TrafficControl
+
+/// Makes the kernel match the wanted shaping and remembers how the last attempt went, for
+/// `tierctl health` and the metrics. Owns the `Shaper`, the only way into netlink.
+public final class Enforcer {
+    private let shaper: Shaper
+    private let logger: Logger
+    public private(set) var lastReport: ConvergeReport?
+    public private(set) var lastApplyAt: Double?
+    public private(set) var lastApplySeconds: Double = 0
+    /// Errors of the last pass; empty when the kernel matched the wanted state.
+    public private(set) var pendingErrors: [TrafficControlError] = []
+    public private(set) var totals = EnforcementTotals()
+
+    public init(configuration: ShaperConfiguration, logger: Logger) throws {
+        shaper = try Shaper(configuration)
+        self.logger = logger
+    }
+
+    /// Creates or adopts tierd's trees; throws when the device is missing or foreign.
+    public func prepare() throws {
+        try shaper.prepare()
+    }
+
+    public var inSync: Bool { lastReport != nil && pendingErrors.isEmpty }
+
+    /// One convergence pass. Kernel errors do not throw: they are kept, logged and retried
+    /// by the next pass, so one refused object never stops the others from being applied.
+    @discardableResult
+    public func converge(to desired: [ShapedUser], now: Double) -> ConvergeReport? {
+        let started = ContinuousClock.now
+        do {
+            let report = try shaper.converge(to: desired)
+            let elapsed = started.duration(to: .now)
+            lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            lastReport = report
+            lastApplyAt = now
+            pendingErrors = report.errors
+            totals.add(report)
+            for error in report.errors.prefix(20) {
+                logger.error("kernel refused a change", metadata: ["error": "\(error)"])
+            }
+            if report.errors.count > 20 {
+                logger.error("kernel refused more changes", metadata: ["count": "\(report.errors.count - 20)"])
+            }
+            return report
+        } catch {
+            logger.error("convergence failed", metadata: ["error": "\(error)"])
+            if let error = error as? TrafficControlError { pendingErrors = [error] }
+            totals.failedPasses += 1
+            return nil
+        }
+    }
+
+    public func counters() -> [String: UserCounters] {
+        (try? shaper.counters()) ?? [:]
+    }
+
+    public func readState() throws -> KernelState {
+        try shaper.readState()
+    }
+}
+
+/// Running totals of what the enforcer did, for metrics.
+public struct EnforcementTotals: Sendable {
+    public var passes = 0
+    public var failedPasses = 0
+    public var created = 0
+    public var changed = 0
+    public var deleted = 0
+    public var errors = 0
+
+    mutating func add(_ report: ConvergeReport) {
+        passes += 1
+        created += report.created
+        changed += report.changed
+        deleted += report.deleted
+        errors += report.errors.count
+    }
+}

@@ -1,0 +1,18 @@
+import Feed
+import ServiceLifecycle
+
+/// Follows the feed file with inotify, from where the last snapshot left off.
+struct FeedFileService: Service {
+    let daemon: Daemon
+    let path: String
+    let parser: FeedLineParser
+
+    func run() async throws {
+        let follower = FeedFileFollower(path: path, parser: parser, resumeFrom: await daemon.feedResumePosition())
+        try await cancelWhenGracefulShutdown {
+            try await follower.run { batch in
+                await daemon.ingest(batch, source: .file)
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Feed
+import ServiceLifecycle
+
+/// Accepts feed lines from local producers on `[feed] socket`. Each connection's events are
+/// journaled and applied before the producer gets its `{"accepted":N,...}` reply.
+struct FeedSocketService: Service {
+    let daemon: Daemon
+    let path: String
+    let parser: FeedLineParser
+
+    func run() async throws {
+        let server = FeedSocketServer(path: path, parser: parser) { [daemon] events in
+            try await daemon.acceptDurably(events)
+        }
+        try await server.start()
+        try? await gracefulShutdown()
+        await server.stop()
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// tierd as operators run it: the built binaries, a config, a users file and a feed file,
+/// in network namespaces made for the test. Observed through `tierctl` and the kernel.
+@Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
+struct DaemonEndToEndTests {
+    @Test func feedFileChangesTierInKernelAndStatusAndSurvivesRestart() throws {
+        let net = try TestNetwork.make()
+        defer { net.destroy() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
+        var daemon: DaemonProcess? = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
+        defer { daemon?.stop() }
+        let ctl = ["--socket", setup.controlSocket]
+
+        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "daemon never became healthy: \(daemon!.log)")
+        var alice = try statusJSON(ctl, user: "alice")
+        #expect(alice["tier"] as? String == "full")
+        #expect(alice["download"] is NSNull)
+
+        try setup.appendFeed(#"{"user":"alice","score":600,"reason":"test"}"# + "\n")
+        #expect(try eventually { try statusJSON(ctl, user: "alice")["tier"] as? String == "reduced" }, "log: \(daemon!.log)")
+        alice = try statusJSON(ctl, user: "alice")
+        #expect(alice["download"] as? Int == 20_000_000)
+        #expect(alice["upload"] as? Int == 5_000_000)
+        let reducedClasses = try net.run(net.serverNS, ["tc", "class", "show", "dev", net.serverInterface])
+        #expect(reducedClasses.contains("rate 20Mbit"), "kernel classes: \(reducedClasses)")
+
+        // A partial line waits for its newline; then the change applies.
+        try setup.appendFeed(#"alice,1"#)
+        try setup.appendFeed("00\n")
+        #expect(try eventually { try statusJSON(ctl, user: "alice")["tier"] as? String == "minimal" })
+        let handleBefore = try classHandle(net, rate: "2Mbit")
+        #expect(handleBefore != nil, "no 2Mbit class for alice")
+
+        // SIGTERM: graceful, shaping left in place.
+        #expect(daemon!.stop() == 0, "log: \(daemon!.log)")
+        daemon = nil
+        #expect(try classHandle(net, rate: "2Mbit") == handleBefore)
+
+        // Restart: state restored, the same class adopted (not re-created).
+        daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd2.log")
+        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 })
+        #expect(try statusJSON(ctl, user: "alice")["tier"] as? String == "minimal")
+        #expect(try classHandle(net, rate: "2Mbit") == handleBefore)
+
+        // Unknown user in status: a clear failure, exit 1.
+        #expect(try tierctl(ctl + ["status", "mallory"]).status == 1)
+    }
+
+    @Test func checkReportsEveryConfigErrorWithLine() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.path + "/bad.toml"
+        try """
+            [daemon]
+            state_dir = "\(dir.path)"
+            bogus = 1
+
+            [network]
+            interface = "eth9"
+            users_file = "users.csv"
+
+            [[tier]]
+            name = "full"
+            min_score = 800
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        try "id,addresses,unix_user\n".write(toFile: dir.path + "/users.csv", atomically: true, encoding: .utf8)
+        let result = try runProcess(BuiltProducts.tierd, ["--config", path, "--check"])
+        #expect(result.status == 78)
+        #expect(result.output.contains("\(path):3:"), "output: \(result.output)")
+    }
+
+    private func statusJSON(_ ctl: [String], user: String) throws -> [String: Any] {
+        let result = try tierctl(ctl + ["status", user, "--json"])
+        guard result.status == 0, let data = result.output.data(using: .utf8),
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
+        return (object["status"] as? [String: Any]) ?? object
+    }
+
+    /// The handle of the download class with the given rate, as the kernel reports it.
+    private func classHandle(_ net: TestNetwork, rate: String) throws -> String? {
+        let text = try net.run(net.serverNS, ["tc", "class", "show", "dev", net.serverInterface])
+        for line in text.split(separator: "\n") where line.contains("rate \(rate)") {
+            let words = line.split(separator: " ")
+            if words.count > 2 { return String(words[2]) }
+        }
+        return nil
+    }
+}
+
+/// Config, users file and feed file for one daemon under test.
+struct DaemonSetup {
+    let directory: String
+    var configPath: String { directory + "/tierd.toml" }
+    var controlSocket: String { directory + "/control.sock" }
+    var feedPath: String { directory + "/scores.jsonl" }
+
+    init(directory: String, interface: String, extraScoring: String = "") throws {
+        self.directory = directory
+        try """
+            [daemon]
+            control_socket = "\(directory)/control.sock"
+            state_dir = "\(directory)/state"
+            reconcile_interval = "30s"
+
+            [feed]
+            file = "\(directory)/scores.jsonl"
+            socket = "\(directory)/feed.sock"
+
+            [scoring]
+            baseline = 1000
+            half_life = "0s"
+            hysteresis = 0
+            min_dwell = "0s"
+            default_tier = "full"
+            \(extraScoring)
+
+            [network]
+            interface = "\(interface)"
+            ifb = "ifb-tierdt"
+            users_file = "users.csv"
+            floor = "256kbit"
+
+            [[tier]]
+            name = "full"
+            min_score = 800
+
+            [[tier]]
+            name = "reduced"
+            min_score = 500
+            download = "20mbit"
+            upload = "5mbit"
+
+            [[tier]]
+            name = "minimal"
+            download = "2mbit"
+            upload = "1mbit"
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try """
+            id,addresses,unix_user
+            alice,10.98.0.11 fd98::11,
+            bob,10.98.0.12/32,
+            carol,10.98.1.0/30 fd98:1::/64,
+
+            """.write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: feedPath, contents: nil)
+    }
+
+    func appendFeed(_ text: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: feedPath))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+}
+
+/// A fresh directory under /tmp, removed by `remove()`.
+struct TemporaryDirectory {
+    let path: String
+    init() throws {
+        var template = Array("/tmp/tierdt-e2e-XXXXXX".utf8CString)
+        guard let result = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
+        path = String(cString: result)
+    }
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
