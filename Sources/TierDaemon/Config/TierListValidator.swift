@@ -17,38 +17,45 @@ struct TierListValidator {
         var catchAll: TierSection?
         var tierByScore: [Double: TierSection] = [:]
 
-        for reader in readers {
+        var everyTier: [TierSection] = []
+        for (index, reader) in readers.enumerated() {
             reader.rejectUnknownKeys(allowed: ["name", "min_score", "download", "upload"])
+            var name = tierName(reader)
             let minScore = reader.number("min_score")
             let download = rate(reader, "download")
             let upload = rate(reader, "upload")
-            guard let name = tierName(reader) else { continue }
-            if let first = firstLineByName[name] {
-                reader.error("name", "\"\(name)\" is used twice: tier names must be unique (first at line \(first))")
-                continue
+            if let known = name {
+                if let first = firstLineByName[known] {
+                    reader.error("name", "\"\(known)\" is used twice: tier names must be unique (first at line \(first))")
+                    name = nil
+                } else {
+                    firstLineByName[known] = reader.line
+                }
             }
-            firstLineByName[name] = reader.line
-            let tier = TierSection(name: name, minScore: minScore, download: download, upload: upload, line: reader.line)
+            // A tier without a usable name still takes part in the list-wide checks,
+            // so fixing its name cannot reveal new errors elsewhere.
+            let label = name ?? "#\(index + 1)"
+            let tier = TierSection(name: label, minScore: minScore, download: download, upload: upload, line: reader.line)
+            everyTier.append(tier)
 
             if let minScore {
                 if let other = tierByScore[minScore] {
-                    reader.error("min_score", "\(ScoreText.format(minScore)) of tier \"\(name)\" is the same as tier \"\(other.name)\" (line \(other.line)): thresholds must differ")
+                    reader.error("min_score", "\(ScoreText.format(minScore)) of tier \"\(label)\" is the same as tier \"\(other.name)\" (line \(other.line)): thresholds must differ")
                 } else {
                     tierByScore[minScore] = tier
                 }
             } else if !reader.has("min_score") {
                 if let first = catchAll {
-                    diagnostics.add(line: reader.line, "tier \"\(name)\" has no min_score, but tier \"\(first.name)\" (line \(first.line)) is already the catch-all: only the lowest tier may omit min_score")
+                    diagnostics.add(line: reader.line, "tier \"\(label)\" has no min_score, but tier \"\(first.name)\" (line \(first.line)) is already the catch-all: only the lowest tier may omit min_score")
                 } else {
                     catchAll = tier
                 }
             }
-            tiers.append(tier)
+            if name != nil { tiers.append(tier) }
         }
 
-        if catchAll == nil, !tiers.isEmpty {
-            let lowest = tiers.min { ($0.minScore ?? .infinity) < ($1.minScore ?? .infinity) }
-            diagnostics.add(line: lowest?.line ?? 0, "no catch-all tier: the lowest [[tier]] must omit min_score so every score has a tier")
+        if catchAll == nil, let lowest = everyTier.min(by: { ($0.minScore ?? .infinity) < ($1.minScore ?? .infinity) }) {
+            diagnostics.add(line: lowest.line, "no catch-all tier: the lowest [[tier]] must omit min_score so every score has a tier")
         }
         return tiers.sorted { ($0.minScore ?? -.infinity) > ($1.minScore ?? -.infinity) }
     }
