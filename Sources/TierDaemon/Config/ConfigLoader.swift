@@ -41,7 +41,10 @@ public enum ConfigLoader {
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            diagnostics.add(line: error.source.begin.line, "syntax error: \(error.description)")
+            diagnostics.add(
+                line: error.source.begin.line,
+                "syntax error: \(error.description) (column \(error.source.begin.column))"
+            )
             return Evaluation(configuration: nil, errors: diagnostics.sortedErrors, usersFile: nil)
         } catch {
             diagnostics.add(line: 0, "syntax error: \(error)")
