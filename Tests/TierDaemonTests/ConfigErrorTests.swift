@@ -31,13 +31,13 @@ import Testing
 
     @Test func unknownKeyInSection() {
         #expect(errors(appending: "[daemon]\ncontrol_sockett = \"/run/x.sock\"\n") == [
-            "\(file):14: unknown key \"control_sockett\" in [daemon]",
+            "\(file):14: unknown key \"control_sockett\" in [daemon] (did you mean \"control_socket\"?)",
         ])
     }
 
     @Test func unknownKeyInTier() {
         #expect(errors(replacing: "min_score = 800", with: "min_score = 800\ndownlod = \"5mbit\"") == [
-            "\(file):8: unknown key \"downlod\" in [[tier]]",
+            "\(file):8: unknown key \"downlod\" in [[tier]] (did you mean \"download\"?)",
         ])
     }
 
@@ -45,6 +45,13 @@ import Testing
         #expect(ConfigFixture.errors("verbose = true\n" + ConfigFixture.minimal + "[metrics]\nport = 9100\n") == [
             "\(file):1: unknown key \"verbose\" at top level (keys belong in a section)",
             "\(file):14: unknown section [metrics] (expected [daemon], [feed], [scoring], [network] or [[tier]])",
+        ])
+    }
+
+    @Test func misspelledSectionGetsASuggestion() {
+        #expect(errors(appending: "[[tiers]]\nname = \"x\"\n[netwrk]\n") == [
+            "\(file):13: unknown section [[tiers]] (did you mean [[tier]]?)",
+            "\(file):15: unknown section [netwrk] (did you mean [network]?)",
         ])
     }
 

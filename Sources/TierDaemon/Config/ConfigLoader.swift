@@ -54,12 +54,7 @@ public enum ConfigLoader {
         let resolver = ConfigPathResolver(configPath: path)
 
         for key in root.keys.sorted() where !sections.contains(key) {
-            let line = locator.nearestLine(of: [key])
-            if root[key]?.table != nil {
-                diagnostics.add(line: line, "unknown section [\(key)] (expected [daemon], [feed], [scoring], [network] or [[tier]])")
-            } else {
-                diagnostics.add(line: line, "unknown key \"\(key)\" at top level (keys belong in a section)")
-            }
+            reportUnknownTopLevel(key, value: root[key], line: locator.nearestLine(of: [key]), diagnostics: diagnostics)
         }
 
         func section(_ name: String) -> TOMLTableReader {
@@ -108,6 +103,24 @@ public enum ConfigLoader {
             sourcePath: resolver.configPath
         )
         return Evaluation(configuration: configuration, errors: [], usersFile: usersFile)
+    }
+
+    /// An unknown `[table]`, `[[array]]` or bare key at the top level, with a hint when
+    /// it looks like a misspelled section.
+    private static func reportUnknownTopLevel(
+        _ key: String, value: TOMLValueConvertible?, line: Int, diagnostics: ConfigDiagnostics
+    ) {
+        let suggestion = KeySuggestion.closest(to: key, among: sections)
+        if value?.table != nil {
+            let hint = suggestion.map { "did you mean [\($0)]?" }
+                ?? "expected [daemon], [feed], [scoring], [network] or [[tier]]"
+            diagnostics.add(line: line, "unknown section [\(key)] (\(hint))")
+        } else if let array = value?.array, !array.isEmpty, array.allSatisfy({ $0.table != nil }) {
+            let hint = suggestion.map { "did you mean [[\($0)]]?" } ?? "the only array of tables is [[tier]]"
+            diagnostics.add(line: line, "unknown section [[\(key)]] (\(hint))")
+        } else {
+            diagnostics.add(line: line, "unknown key \"\(key)\" at top level (keys belong in a section)")
+        }
     }
 
     /// Readers for each `[[tier]]`, reporting a `[tier]` written as a plain table.

@@ -34,7 +34,10 @@ struct TOMLTableReader {
     /// Reports every key not in `allowed`, at its own line.
     func rejectUnknownKeys(allowed: Set<String>) {
         for key in table.keys.sorted() where !allowed.contains(key) {
-            diagnostics.add(line: line(of: key), "unknown key \"\(key)\" in \(heading)")
+            diagnostics.add(
+                line: line(of: key),
+                "unknown key \"\(key)\" in \(heading)\(KeySuggestion.hint(for: key, among: allowed))"
+            )
         }
     }
 
