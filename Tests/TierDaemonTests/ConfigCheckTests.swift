@@ -63,3 +63,34 @@ import Testing
         #expect(result.output == "/nonexistent/tierd.toml: cannot read: No such file or directory\n")
     }
 }
+
+@Suite struct ConfigCheckWarningTests {
+    @Test func slowerBetterTierIsWarnedAbout() throws {
+        let text = """
+            [network]
+            interface = "eth1"
+            users_file = "users.csv"
+
+            [[tier]]
+            name = "gold"
+            min_score = 800
+            download = "10mbit"
+
+            [[tier]]
+            name = "silver"
+            min_score = 500
+            download = "20mbit"
+            upload = "5mbit"
+
+            [[tier]]
+            name = "bronze"
+            download = "2mbit"
+            """
+        let configuration = try ConfigFixture.load(text)
+        #expect(ConfigCheck.inversionWarnings(configuration) == [
+            "\(ConfigFixture.path):5: warning: tier \"gold\" download 10mbit is slower than the lower tier \"silver\" (20mbit)",
+            "\(ConfigFixture.path):10: warning: tier \"silver\" upload 5mbit is slower than the lower tier \"bronze\" (unthrottled)",
+        ])
+        #expect(ConfigCheck.inversionWarnings(try ConfigFixture.load(ConfigFixture.minimal)) == [])
+    }
+}

@@ -35,8 +35,27 @@ public enum ConfigCheck {
         for id in configuration.scoring.exempt where !known.contains(id) {
             warnings.append("\(configPath): warning: scoring.exempt lists \"\(id)\", which is not in \(configuration.network.usersFile)")
         }
+        warnings += inversionWarnings(configuration)
         let lines = warnings + summary(configuration, users: users)
         return (0, lines.joined(separator: "\n") + "\n")
+    }
+
+    /// A better tier (higher `min_score`) that is slower than a worse one in some
+    /// direction is legal but almost certainly a mistake: say so without failing.
+    static func inversionWarnings(_ configuration: DaemonConfiguration) -> [String] {
+        var warnings: [String] = []
+        let tiers = configuration.tiers
+        for (better, worse) in zip(tiers, tiers.dropFirst()) {
+            for (direction, betterRate, worseRate) in [
+                ("download", better.download, worse.download), ("upload", better.upload, worse.upload),
+            ] {
+                // nil is unthrottled, i.e. faster than any rate.
+                guard let betterRate, (worseRate.map { betterRate < $0 } ?? true) else { continue }
+                let worseText = worseRate.map(RateParser.format) ?? "unthrottled"
+                warnings.append("\(configuration.sourcePath):\(better.line): warning: tier \"\(better.name)\" \(direction) \(RateParser.format(betterRate)) is slower than the lower tier \"\(worse.name)\" (\(worseText))")
+            }
+        }
+        return warnings
     }
 
     /// A few lines an operator can eyeball: what will be shaped, how, and for whom.
