@@ -28,6 +28,10 @@ public struct ConfigErrors: Error, Sendable, Equatable, CustomStringConvertible 
         self.errors = errors
     }
 
+    public init(errors: [ConfigError]) {
+        self.errors = errors
+    }
+
     public var description: String {
         errors.map(\.description).joined(separator: "\n")
     }
