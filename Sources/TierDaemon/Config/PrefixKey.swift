@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TrafficControl
+
+/// An address prefix as raw bits, so the users-file loader can test containment.
+///
+/// WHY: `IPPrefix`'s public API exposes only its text, family and length, so the bits
+/// are recovered from its canonical `description` with `inet_pton`. Masking a key to a
+/// shorter length and looking that up in a dictionary finds every enclosing prefix in
+/// O(number of distinct lengths) instead of comparing all pairs.
+struct PrefixKey: Hashable {
+    let isIPv6: Bool
+    let bytes: [UInt8]
+    let length: Int
+
+    init?(_ prefix: IPPrefix) {
+        let address = prefix.description.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        var bytes = [UInt8](repeating: 0, count: prefix.isIPv6 ? 16 : 4)
+        let status = bytes.withUnsafeMutableBytes { buffer in
+            inet_pton(prefix.isIPv6 ? AF_INET6 : AF_INET, address, buffer.baseAddress)
+        }
+        guard status == 1 else { return nil }
+        self.init(isIPv6: prefix.isIPv6, bytes: bytes, length: prefix.length)
+    }
+
+    private init(isIPv6: Bool, bytes: [UInt8], length: Int) {
+        self.isIPv6 = isIPv6
+        self.length = length
+        self.bytes = bytes.enumerated().map { index, byte in
+            let keep = max(0, min(8, length - index * 8))
+            return keep == 0 ? 0 : byte & UInt8(truncatingIfNeeded: 0xFF << (8 - keep))
+        }
+    }
+
+    /// The enclosing prefix of `length` bits (which must not exceed this one's).
+    func truncated(to length: Int) -> PrefixKey {
+        PrefixKey(isIPv6: isIPv6, bytes: bytes, length: length)
+    }
+}

@@ -1,0 +1,175 @@
+import TrafficControl
+
+/// Loads and validates the users file (CSV with header `id,addresses,unix_user`).
+///
+/// Throws `ConfigErrors` (typed throws) with EVERY problem, each `file:line: message`:
+/// bad header, bad id, bad field count or quoting, empty or invalid addresses, duplicate
+/// ids, an address listed twice, an address or prefix claimed by two users, and prefixes
+/// of different users that overlap. Blank lines and lines starting with `#` are skipped.
+/// An unknown `unix_user` is not an error: see `warnings(for:path:)`.
+public enum UsersFileLoader {
+    public static let header = ["id", "addresses", "unix_user"]
+
+    public static func load(path: String) throws(ConfigErrors) -> [UserRecord] {
+        switch TextFileReader.read(path: path) {
+        case .success(let text): return try parse(text: text, path: path)
+        case .failure(let error): throw ConfigErrors([error])
+        }
+    }
+
+    public static func parse(text: String, path: String) throws(ConfigErrors) -> [UserRecord] {
+        try parse(text: text, path: path, resolveUID: UnixAccountResolver.uid(forUser:))
+    }
+
+    /// `resolveUID` maps a `unix_user` to its uid (injected so tests need no accounts).
+    public static func parse(
+        text: String, path: String, resolveUID: (String) -> UInt32?
+    ) throws(ConfigErrors) -> [UserRecord] {
+        let diagnostics = ConfigDiagnostics(file: path)
+        var parser = RowParser(diagnostics: diagnostics)
+        var sawHeader = false
+        // Split on scalars: Swift treats "\r\n" as one Character, so a Character split
+        // on "\n" would not separate CRLF lines.
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, scalars) in lines.enumerated() {
+            var line = Substring(String(scalars))
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            if index == 0, line.first == "\u{FEFF}" { line = line.dropFirst() }
+            let content = line.drop { $0 == " " || $0 == "\t" }
+            if content.isEmpty || content.first == "#" { continue }
+            if !sawHeader {
+                sawHeader = true
+                guard parser.readHeader(line, line: index + 1) else { break }
+            } else {
+                parser.readRow(line, line: index + 1)
+            }
+        }
+        if !sawHeader {
+            diagnostics.add(line: 0, "missing header line: expected \"id,addresses,unix_user\" (unix_user optional)")
+        }
+        parser.reportOverlaps()
+        let errors = diagnostics.sortedErrors
+        guard errors.isEmpty else { throw ConfigErrors(errors) }
+        return parser.records.map { record in
+            var record = record
+            record.uid = record.unixUser.flatMap(resolveUID)
+            return record
+        }
+    }
+
+    /// One warning per `unix_user` naming no local account, in `file:line: warning:` form.
+    public static func warnings(for records: [UserRecord], path: String) -> [String] {
+        records.filter(\.hasUnknownAccount).map { record in
+            "\(path):\(record.line): warning: unix_user \"\(record.unixUser ?? "")\" of user \"\(record.id)\" is not a local account; it cannot read its status until it exists"
+        }
+    }
+
+    /// The row-by-row state: ids seen, addresses claimed, records built.
+    private struct RowParser {
+        struct Claim {
+            let user: String
+            let text: String
+            let line: Int
+            let key: PrefixKey
+        }
+
+        let diagnostics: ConfigDiagnostics
+        var columns = 0
+        var records: [UserRecord] = []
+        var lineByID: [String: Int] = [:]
+        var claims: [PrefixKey: Claim] = [:]
+        var claimOrder: [Claim] = []
+
+        init(diagnostics: ConfigDiagnostics) {
+            self.diagnostics = diagnostics
+        }
+
+        mutating func readHeader(_ text: Substring, line: Int) -> Bool {
+            let fields = (try? CSVFieldSplitter.split(text).get()) ?? []
+            guard fields.count >= 2, fields.count <= 3, Array(header.prefix(fields.count)) == fields else {
+                diagnostics.add(line: line, "bad header \"\(text)\": expected \"id,addresses,unix_user\" (unix_user optional)")
+                return false
+            }
+            columns = fields.count
+            return true
+        }
+
+        mutating func readRow(_ text: Substring, line: Int) {
+            let fields: [String]
+            switch CSVFieldSplitter.split(text) {
+            case .success(let split):
+                fields = split
+            case .failure(.unterminatedQuote(let field)):
+                diagnostics.add(line: line, "field \(field) has an unterminated quote (quoted fields cannot span lines)")
+                return
+            case .failure(.textAfterQuote(let field)):
+                diagnostics.add(line: line, "field \(field) has text after its closing quote")
+                return
+            }
+            let expected = header.prefix(columns).joined(separator: ",")
+            guard fields.count <= columns else {
+                diagnostics.add(line: line, "too many fields: expected at most \(columns) (\(expected)), found \(fields.count)")
+                return
+            }
+            guard fields.count >= 2 else {
+                diagnostics.add(line: line, "too few fields: expected \(expected), found \(fields.count)")
+                return
+            }
+            let id = fields[0]
+            guard ConfigNameRules.isValidUserID(id) else {
+                diagnostics.add(line: line, "invalid user id \"\(id)\" (\(ConfigNameRules.userIDRule))")
+                return
+            }
+            if let first = lineByID[id] {
+                diagnostics.add(line: line, "duplicate user id \"\(id)\" (first at line \(first))")
+                return
+            }
+            lineByID[id] = line
+            let addresses = readAddresses(fields[1], user: id, line: line)
+            let unixUser = fields.count > 2 && !fields[2].isEmpty ? fields[2] : nil
+            records.append(UserRecord(id: id, addresses: addresses, unixUser: unixUser, uid: nil, line: line))
+        }
+
+        private mutating func readAddresses(_ field: String, user: String, line: Int) -> [IPPrefix] {
+            let tokens = field.split { $0 == " " || $0 == "\t" }.map(String.init)
+            guard !tokens.isEmpty else {
+                diagnostics.add(line: line, "user \"\(user)\" has no addresses")
+                return []
+            }
+            var addresses: [IPPrefix] = []
+            for token in tokens {
+                guard let prefix = IPPrefix(token), let key = PrefixKey(prefix) else {
+                    diagnostics.add(line: line, "invalid address or prefix \"\(token)\" for user \"\(user)\" (host bits of a prefix must be zero)")
+                    continue
+                }
+                if let claim = claims[key] {
+                    if claim.user == user {
+                        diagnostics.add(line: line, "\(token) is listed twice for user \"\(user)\"")
+                    } else {
+                        diagnostics.add(line: line, "\(token) of user \"\(user)\" is already claimed by user \"\(claim.user)\" (line \(claim.line))")
+                    }
+                    continue
+                }
+                let claim = Claim(user: user, text: token, line: line, key: key)
+                claims[key] = claim
+                claimOrder.append(claim)
+                addresses.append(prefix)
+            }
+            return addresses
+        }
+
+        /// Reports prefixes of different users where one contains the other, at the
+        /// later of the two lines, once per pair.
+        func reportOverlaps() {
+            var lengths: [Bool: Set<Int>] = [:]
+            for claim in claimOrder { lengths[claim.key.isIPv6, default: []].insert(claim.key.length) }
+            for claim in claimOrder {
+                for length in lengths[claim.key.isIPv6, default: []].sorted() where length < claim.key.length {
+                    guard let outer = claims[claim.key.truncated(to: length)], outer.user != claim.user else { continue }
+                    let (later, earlier) = claim.line >= outer.line ? (claim, outer) : (outer, claim)
+                    diagnostics.add(line: later.line, "\(later.text) of user \"\(later.user)\" overlaps \(earlier.text) of user \"\(earlier.user)\" (line \(earlier.line))")
+                }
+            }
+        }
+    }
+}
