@@ -48,9 +48,8 @@ for ns in "$isp" "$home"; do ip -n "$ns" link set lo up; done
 ip -n "$isp" link set sub0 up
 ip -n "$home" link set home0 up
 
-sed -e "s|@RUN@|$run|g" config/demo.toml > "$run/tierd.toml"
-cp config/demo-users.csv "$run/users.csv"
-mkdir -p "$run/state"
+sed -e "s|/run/tierd-demo|$run|g" -e "s|/var/lib/tierd-demo|$run/state|g" config/demo.toml > "$run/tierd.toml"
+cp config/demo-users.csv "$run/demo-users.csv"
 : > "$run/scores.jsonl"
 ctl() { "$bin/tierctl" --socket "$run/control.sock" "$@"; }
 

@@ -13,12 +13,13 @@ bin=$(swift build -c release --show-bin-path)
 
 install -D -m 0755 "$bin/tierd" "$DESTDIR$PREFIX/bin/tierd"
 install -D -m 0755 "$bin/tierctl" "$DESTDIR$PREFIX/bin/tierctl"
-sed "s|/usr/local/bin|$PREFIX/bin|g" systemd/tierd.service > /tmp/tierd.service.$$
+sed "s|/usr/bin/tierd|$PREFIX/bin/tierd|g" systemd/tierd.service > /tmp/tierd.service.$$
 install -D -m 0644 /tmp/tierd.service.$$ "$DESTDIR/etc/systemd/system/tierd.service"
 rm -f /tmp/tierd.service.$$
-install -D -m 0644 systemd/tierd-modules.conf "$DESTDIR/etc/modules-load.d/tierd.conf"
-install -D -m 0644 systemd/tierd.sysusers "$DESTDIR/usr/lib/sysusers.d/tierd.conf"
-install -D -m 0644 systemd/tierd.tmpfiles "$DESTDIR/usr/lib/tmpfiles.d/tierd.conf"
+install -D -m 0644 systemd/modules-load.d/tierd.conf "$DESTDIR/etc/modules-load.d/tierd.conf"
+install -D -m 0644 systemd/modprobe.d/tierd.conf "$DESTDIR/etc/modprobe.d/tierd.conf"
+install -D -m 0644 systemd/sysusers.d/tierd.conf "$DESTDIR/usr/lib/sysusers.d/tierd.conf"
+install -D -m 0644 systemd/tmpfiles.d/tierd.conf "$DESTDIR/usr/lib/tmpfiles.d/tierd.conf"
 for f in tierd.toml users.csv; do
   [ -e "$DESTDIR/etc/tierd/$f" ] || install -D -m 0640 "config/$f" "$DESTDIR/etc/tierd/$f"
 done

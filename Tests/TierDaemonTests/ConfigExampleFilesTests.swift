@@ -26,9 +26,9 @@ import Testing
     @Test func demoConfigPassesTheFullCheck() throws {
         let path = directory.appendingPathComponent("demo.toml").path
         let configuration = try ConfigLoader.load(path: path)
-        #expect(configuration.network.namespace == "tierd-demo")
+        #expect(configuration.network.interface == "sub0")
         #expect(configuration.network.usersFile == directory.appendingPathComponent("demo-users.csv").path)
-        #expect(configuration.feed.file == directory.appendingPathComponent("demo-feed.jsonl").path)
+        #expect(configuration.feed.file == directory.appendingPathComponent("scores.jsonl").path)
         let result = ConfigCheck.run(configPath: path)
         #expect(result.exitCode == 0, "\(result.output)")
         #expect(result.output.contains("users: 3 with 6 addresses"))
