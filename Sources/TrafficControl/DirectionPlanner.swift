@@ -1,0 +1,259 @@
+/// One user's wanted class in one direction.
+struct WantedClass: Sendable {
+    var user: String
+    var addresses: [IPPrefix]
+    /// bit/s
+    var rate: UInt64
+}
+
+/// The requests that take one device from its actual state to the wanted one, in a safe order.
+struct DirectionPlan {
+    var filterDeletes: [NetlinkRequest] = []
+    var classDeletes: [NetlinkRequest] = []
+    var classChanges: [NetlinkRequest] = []
+    var structure: [NetlinkRequest] = []
+    var classCreates: [NetlinkRequest] = []
+    var leafCreates: [NetlinkRequest] = []
+    var filterCreates: [NetlinkRequest] = []
+    var shardsCreated = 0
+    /// user id -> class handle, for counters.
+    var assignment: [String: UInt32] = [:]
+    var errors: [TrafficControlError] = []
+
+    /// Delete filters before the classes they point to; create a class, then its leaf, then filters.
+    var ordered: [NetlinkRequest] {
+        filterDeletes + classDeletes + classChanges + structure + classCreates + leafCreates + filterCreates
+    }
+
+    func count(into report: inout ConvergeReport) {
+        report.filtersDeleted += filterDeletes.count
+        report.classesDeleted += classDeletes.count
+        report.classesChanged += classChanges.count
+        report.classesCreated += classCreates.count
+        report.qdiscsCreated += leafCreates.count
+        for request in structure {
+            switch request.operation {
+            case "create class": report.classesCreated += 1
+            case "create qdisc", "replace qdisc": report.qdiscsCreated += 1
+            default: report.filtersCreated += 1
+            }
+        }
+        report.filtersCreated += filterCreates.count
+    }
+}
+
+/// Computes the difference between tierd's wanted tree on one device and what the kernel has.
+///
+/// Stable by construction: a user keeps the class its filters already point to (so re-tiering
+/// is an in-place change and a restart adopts everything), new users go to the least loaded
+/// shard, and nothing that already matches is touched.
+struct DirectionPlanner {
+    let device: Device
+    let side: KeySide
+    let leafKind: String
+    let actual: DirectionState
+
+    /// Key of a u32 bucket: qdisc handle, table id, bucket.
+    private struct BucketKey: Hashable {
+        var qdisc: UInt32
+        var table: UInt32
+        var bucket: UInt32
+    }
+
+    func plan(_ wanted: [WantedClass]) -> DirectionPlan {
+        var plan = DirectionPlan()
+        let classes = Dictionary(actual.classes.map { ($0.handle, $0) }, uniquingKeysWith: { first, _ in first })
+        let leafByParent = Dictionary(actual.qdiscs.map { ($0.parent, $0) }, uniquingKeysWith: { first, _ in first })
+        var filtersByQdisc: [UInt32: [FilterState]] = [:]
+        for filter in actual.filters { filtersByQdisc[filter.parent, default: []].append(filter) }
+
+        // Shards that exist: class under the root plus its inner HTB qdisc.
+        var shardHasClass = Set<Int>()
+        var shardHasQdisc = Set<Int>()
+        for state in actual.classes where state.parent == Layout.rootHandle {
+            if let index = Layout.shardIndex(ofClass: state.handle) { shardHasClass.insert(index) }
+        }
+        for qdisc in actual.qdiscs where qdisc.kind == "htb" {
+            if let index = Layout.shardIndex(ofInner: qdisc.handle), qdisc.parent == Layout.shardClass(index),
+               TCHandle.minor(qdisc.handle) == 0 {
+                shardHasQdisc.insert(index)
+            }
+        }
+
+        // User classes in tierd's shards, and which address points to which of them.
+        let userClasses = actual.classes.filter { state in
+            guard let index = Layout.shardIndex(ofInner: state.handle) else { return false }
+            return shardHasQdisc.contains(index) && state.parent == Layout.shardQdisc(index)
+        }
+        let userClassHandles = Set(userClasses.map(\.handle))
+        var owner: [IPPrefix: UInt32] = [:]
+        for filter in actual.filters {
+            guard case .address(let prefix) = filter.role, let target = filter.target,
+                  userClassHandles.contains(target), Layout.shardIndex(ofInner: filter.parent) != nil else { continue }
+            if owner[prefix] == nil { owner[prefix] = target }
+        }
+
+        // 1. Keep each user's existing class when one of its addresses points to it.
+        var claimed: [UInt32: String] = [:]
+        var handleOf: [Int: UInt32] = [:]
+        for (position, user) in wanted.enumerated() {
+            for prefix in user.addresses {
+                if let handle = owner[prefix], claimed[handle] == nil {
+                    claimed[handle] = user.user
+                    handleOf[position] = handle
+                    break
+                }
+            }
+        }
+
+        // 2. Place new users on the least loaded of the shards their number calls for.
+        let shardCount = Layout.shardCount(forUsers: wanted.count)
+        var load = [Int](repeating: 0, count: Layout.maxShards)
+        for handle in handleOf.values { if let index = Layout.shardIndex(ofInner: handle) { load[index] += 1 } }
+        var minorAllocators: [Int: HandleAllocator] = [:]
+        var minorsUsed: [Int: Set<UInt32>] = [:]
+        for state in actual.classes {
+            if let index = Layout.shardIndex(ofInner: state.handle) { minorsUsed[index, default: []].insert(TCHandle.minor(state.handle)) }
+        }
+        for position in wanted.indices where handleOf[position] == nil {
+            var best = 0
+            for index in 1..<shardCount where load[index] < load[best] { best = index }
+            if minorAllocators[best] == nil {
+                minorAllocators[best] = HandleAllocator(ranges: [1...0xFFFE], used: minorsUsed[best] ?? [])
+            }
+            guard let minor = minorAllocators[best]!.next() else {
+                plan.errors.append(TrafficControlError(operation: "allocate class", object: "user \(wanted[position].user) on \(device.name)",
+                                                       reason: "shard \(best) has no free class id"))
+                continue
+            }
+            handleOf[position] = TCHandle.make(Layout.shardQdiscBase + UInt32(best), minor)
+            load[best] += 1
+        }
+
+        // 3. Shards needed by placed users but missing: class, inner qdisc, hash tables.
+        let neededShards = Set(handleOf.values.compactMap { Layout.shardIndex(ofInner: $0) })
+        for index in neededShards.sorted() {
+            if !shardHasClass.contains(index) {
+                plan.structure.append(TCRequests.putClass(device, ClassSpec.shard(index, mtu: device.mtu), replace: false))
+            }
+            if !shardHasQdisc.contains(index) {
+                plan.structure.append(TCRequests.addQdisc(device, handle: Layout.shardQdisc(index), parent: Layout.shardClass(index), kind: "htb",
+                                                          replace: shardHasClass.contains(index)))
+                plan.shardsCreated += 1
+            }
+        }
+        // Hash tables and links of the root and of every inner qdisc (created or repaired).
+        var treeQdiscs = [Layout.rootHandle]
+        treeQdiscs += Set(neededShards).union(shardHasQdisc).sorted().map { Layout.shardQdisc($0) }
+        for qdisc in treeQdiscs {
+            plan.structure += structureRequests(qdisc: qdisc, existing: filtersByQdisc[qdisc] ?? [])
+        }
+
+        // 4. Classes: create, change in place, and give each a leaf of the detected kind.
+        var usedMajors = Set(actual.qdiscs.map { TCHandle.major($0.handle) })
+        usedMajors.insert(Layout.rootMajor)
+        var leafMajors = HandleAllocator(ranges: Layout.leafMajors, used: usedMajors)
+        var wantedClasses = Set<UInt32>()
+        for (position, user) in wanted.enumerated() {
+            guard let handle = handleOf[position], let index = Layout.shardIndex(ofInner: handle) else { continue }
+            wantedClasses.insert(handle)
+            plan.assignment[user.user] = handle
+            let spec = ClassSpec.user(handle: handle, parent: Layout.shardQdisc(index), rate: user.rate, mtu: device.mtu)
+            if let existing = classes[handle], userClassHandles.contains(handle) {
+                if !spec.matches(existing) { plan.classChanges.append(TCRequests.putClass(device, spec, replace: true)) }
+            } else {
+                plan.classCreates.append(TCRequests.putClass(device, spec, replace: false))
+            }
+            let leaf = userClassHandles.contains(handle) ? leafByParent[handle] : nil
+            let leafOK = leaf.map { $0.kind == leafKind && ($0.limit == nil || $0.limit == Layout.fifoLimit) } ?? false
+            if !leafOK {
+                guard let major = leafMajors.next() else {
+                    plan.errors.append(TrafficControlError(operation: "allocate qdisc", object: "leaf of class \(TCHandle.text(handle)) on \(device.name)",
+                                                           reason: "no free qdisc handle"))
+                    continue
+                }
+                plan.leafCreates.append(TCRequests.addQdisc(device, handle: TCHandle.make(major, 0), parent: handle, kind: leafKind,
+                                                            replace: true))
+            }
+        }
+
+        // 5. Filters: root -> shard class, inner -> user class; keep exact matches only.
+        var wantedFilters: [UInt32: [IPPrefix: UInt32]] = [:]
+        var addressUser: [IPPrefix: String] = [:]
+        for (position, user) in wanted.enumerated() {
+            guard let handle = handleOf[position], let index = Layout.shardIndex(ofInner: handle) else { continue }
+            for prefix in user.addresses {
+                if let other = addressUser[prefix] {
+                    if other != user.user {
+                        plan.errors.append(TrafficControlError(operation: "classify", object: "address \(prefix) on \(device.name)",
+                                                               reason: "claimed by both \(other) and \(user.user); kept for \(other)"))
+                    }
+                    continue
+                }
+                addressUser[prefix] = user.user
+                wantedFilters[Layout.rootHandle, default: [:]][prefix] = Layout.shardClass(index)
+                wantedFilters[Layout.shardQdisc(index), default: [:]][prefix] = handle
+            }
+        }
+        var nodeAllocators: [BucketKey: HandleAllocator] = [:]
+        var nodesUsed: [BucketKey: Set<UInt32>] = [:]
+        for filter in actual.filters where filter.handle >> 20 < 0x800 {
+            let key = BucketKey(qdisc: filter.parent, table: filter.handle >> 20, bucket: (filter.handle >> 12) & 0xFF)
+            nodesUsed[key, default: []].insert(filter.handle & 0xFFF)
+        }
+        let qdiscsWithFilters = Set(wantedFilters.keys).union(filtersByQdisc.keys)
+        for qdisc in qdiscsWithFilters.sorted() {
+            var actualByPrefix: [IPPrefix: [FilterState]] = [:]
+            for filter in filtersByQdisc[qdisc] ?? [] {
+                if case .address(let prefix) = filter.role { actualByPrefix[prefix, default: []].append(filter) }
+            }
+            for (prefix, target) in (wantedFilters[qdisc] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let placement = AddressFamily.placement(of: prefix)
+                let existing = actualByPrefix.removeValue(forKey: prefix) ?? []
+                let keep = existing.count == 1 && existing[0].target == target
+                    && existing[0].priority == AddressFamily(prefix).priority
+                    && existing[0].handle >> 20 == placement.table.id
+                    && (existing[0].handle >> 12) & 0xFF == placement.bucket
+                if keep { continue }
+                plan.filterDeletes += existing.map { TCRequests.deleteFilter(device, $0) }
+                let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)
+                if nodeAllocators[key] == nil {
+                    nodeAllocators[key] = HandleAllocator(ranges: [1...Layout.maxNodeID], used: nodesUsed[key] ?? [])
+                }
+                guard let node = nodeAllocators[key]!.next() else {
+                    plan.errors.append(TrafficControlError(operation: "create filter", object: "\(prefix) (qdisc \(TCHandle.text(qdisc))) on \(device.name)",
+                                                           reason: "u32 bucket \(placement.bucket) of table \(String(placement.table.id, radix: 16)): is full (4095 filters)"))
+                    continue
+                }
+                let handle = (placement.table.id << 20) | (placement.bucket << 12) | node
+                plan.filterCreates.append(TCRequests.addAddressFilter(device, parent: qdisc, prefix: prefix, side: side,
+                                                                      handle: handle, target: target))
+            }
+            for filter in actualByPrefix.values.joined().sorted(by: { $0.handle < $1.handle }) {
+                plan.filterDeletes.append(TCRequests.deleteFilter(device, filter))
+            }
+        }
+
+        // 6. Classes nobody wants any more (their leaf goes with them), after their filters.
+        for state in userClasses where !wantedClasses.contains(state.handle) {
+            plan.classDeletes.append(TCRequests.deleteClass(device, handle: state.handle, parent: state.parent))
+        }
+        return plan
+    }
+
+    /// Hash tables and link nodes missing from one qdisc of the tree.
+    private func structureRequests(qdisc: UInt32, existing: [FilterState]) -> [NetlinkRequest] {
+        var requests: [NetlinkRequest] = []
+        let tables = Set(existing.filter { $0.role == .hashTable }.map { $0.handle >> 20 })
+        let links = Set(existing.filter { $0.role == .structural && $0.handle >> 20 >= 0x800 }.map { "\($0.priority):\($0.handle & 0xFFF)" })
+        for family in AddressFamily.allCases {
+            for table in family.tables where !tables.contains(table.id) {
+                requests.append(TCRequests.addHashTable(device, parent: qdisc, family: family, table: table))
+            }
+            for table in family.tables where !links.contains("\(family.priority):\(table.linkNode)") {
+                requests.append(TCRequests.addLink(device, parent: qdisc, family: family, table: table, side: side))
+            }
+        }
+        return requests
+    }
+}

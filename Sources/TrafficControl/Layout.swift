@@ -1,0 +1,124 @@
+/// tierd's fixed kernel layout: handles, shard sizing, hash tables and key offsets.
+///
+/// Everything here is what lets tierd recognise its own tree after a restart (adoption)
+/// without storing anything: the root handle marks ownership, the shard handles and hash
+/// table ids are fixed, and the user -> class mapping is read back from the address filters.
+enum Layout {
+    /// Root HTB major on both devices: 0x7164 is "qd" in ASCII, chosen to be distinctive
+    /// (tc's examples and most scripts use 1: or 10:).
+    static let rootMajor: UInt32 = 0x7164
+    static var rootHandle: UInt32 { TCHandle.make(rootMajor, 0) }
+    /// Inner HTB qdisc majors: shard i uses 0x7200 + i.
+    static let shardQdiscBase: UInt32 = 0x7200
+    /// Up to 256 shards of at most 65534 classes: far above the 60,000 users supported.
+    static let maxShards = 256
+    /// Target users per shard: keeps every inner HTB small, because the kernel walks all of a
+    /// qdisc's classes on each class add (O(N^2) build for a flat tree).
+    static let usersPerShard = 150
+    /// Shard class rate and ceil: high enough never to limit (needs the 64-bit setters).
+    static let shardRate: UInt64 = 400_000_000_000
+    /// Majors available for user leaf qdiscs (explicit, because kernel auto-handles run out at 32768).
+    static let leafMajors: [ClosedRange<UInt32>] = [0x0001...0x7163, 0x7400...0xFFEF]
+    /// Packet limit of a pfifo leaf (like the default txqueuelen).
+    static let fifoLimit = 1000
+    /// Highest u32 node id in one bucket (12 bits); the kernel reuses ids past this.
+    static let maxNodeID: UInt32 = 0xFFF
+
+    static func shardClass(_ index: Int) -> UInt32 { TCHandle.make(rootMajor, UInt32(index + 1)) }
+    static func shardQdisc(_ index: Int) -> UInt32 { TCHandle.make(shardQdiscBase + UInt32(index), 0) }
+
+    /// Shard index of a shard class handle, or nil.
+    static func shardIndex(ofClass handle: UInt32) -> Int? {
+        guard TCHandle.major(handle) == rootMajor else { return nil }
+        let minor = Int(TCHandle.minor(handle))
+        return (1...maxShards).contains(minor) ? minor - 1 : nil
+    }
+
+    /// Shard index of an inner qdisc or of a user class inside it, or nil.
+    static func shardIndex(ofInner handle: UInt32) -> Int? {
+        let major = TCHandle.major(handle)
+        guard major >= shardQdiscBase, major < shardQdiscBase + UInt32(maxShards) else { return nil }
+        return Int(major - shardQdiscBase)
+    }
+
+    /// How many shards `users` throttled users need.
+    static func shardCount(forUsers users: Int) -> Int {
+        min(maxShards, max(1, (users + usersPerShard - 1) / usersPerShard))
+    }
+
+    static func isLeafMajor(_ major: UInt32) -> Bool { leafMajors.contains { $0.contains(major) } }
+}
+
+/// Which address of the packet a tree keys on: destination for download, source for upload.
+enum KeySide: Sendable {
+    case destination
+    case source
+
+    /// Offset of the address in the IPv4 header.
+    var ipv4Offset: Int { self == .destination ? 16 : 12 }
+    /// Offset of the address in the IPv6 header.
+    var ipv6Offset: Int { self == .destination ? 24 : 8 }
+}
+
+/// One u32 hash table of the layout (per qdisc; ids are unique across the qdisc's priorities).
+struct HashTableSpec: Sendable, Equatable {
+    /// 12-bit table id (the "ht" of "ht:bucket:node").
+    var id: UInt32
+    var divisor: UInt32
+    /// Node id of the link filter in the priority's root table (also the walk order).
+    var linkNode: UInt32
+    /// Offset (relative to the address) of the 32-bit word whose last byte is hashed; nil for linear lists.
+    var hashWordOffset: Int?
+
+    var handle: UInt32 { id << 20 }
+}
+
+/// An address family's u32 priority, protocol and hash tables.
+enum AddressFamily: CaseIterable, Sendable {
+    case ipv4
+    case ipv6
+
+    var priority: UInt16 { self == .ipv4 ? 1 : 2 }
+    var ethertype: UInt16 { self == .ipv4 ? 0x0800 : 0x86DD }
+
+    func addressOffset(_ side: KeySide) -> Int { self == .ipv4 ? side.ipv4Offset : side.ipv6Offset }
+
+    /// IPv4: hosts hashed on the last byte, everything shorter in a linear list.
+    /// IPv6: hosts hashed on the last byte; /64.../127 hashed on byte 7 (the last byte of the
+    /// /64), so per-subscriber /64s spread; shorter prefixes in a linear list.
+    var tables: [HashTableSpec] {
+        switch self {
+        case .ipv4:
+            return [HashTableSpec(id: 0x1, divisor: 256, linkNode: 1, hashWordOffset: 0),
+                    HashTableSpec(id: 0x3, divisor: 1, linkNode: 2, hashWordOffset: nil)]
+        case .ipv6:
+            return [HashTableSpec(id: 0x4, divisor: 256, linkNode: 1, hashWordOffset: 12),
+                    HashTableSpec(id: 0x5, divisor: 256, linkNode: 2, hashWordOffset: 4),
+                    HashTableSpec(id: 0x6, divisor: 1, linkNode: 3, hashWordOffset: nil)]
+        }
+    }
+
+    init(_ prefix: IPPrefix) { self = prefix.isIPv6 ? .ipv6 : .ipv4 }
+
+    init?(ethertype: UInt16) {
+        switch ethertype {
+        case 0x0800: self = .ipv4
+        case 0x86DD: self = .ipv6
+        default: return nil
+        }
+    }
+
+    /// The table and bucket an address filter for `prefix` lives in.
+    static func placement(of prefix: IPPrefix) -> (table: HashTableSpec, bucket: UInt32) {
+        let family = AddressFamily(prefix)
+        let tables = family.tables
+        switch family {
+        case .ipv4:
+            return prefix.isHost ? (tables[0], UInt32(prefix.bytes[3])) : (tables[1], 0)
+        case .ipv6:
+            if prefix.isHost { return (tables[0], UInt32(prefix.bytes[15])) }
+            if prefix.length >= 64 { return (tables[1], UInt32(prefix.bytes[7])) }
+            return (tables[2], 0)
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import CNetlink
+
+/// Programs tierd's traffic control tree on one interface (download) and its IFB (upload).
+///
+/// Not Sendable: it owns a netlink socket and must be used from one actor or thread.
+/// See `Layout` for the handles, and DESIGN.md "Kernel layout" for why the tree looks like this.
+public final class Shaper {
+    public let configuration: ShaperConfiguration
+    private let socket: NetlinkSocket
+    private var reader: KernelReader { KernelReader(socket: socket) }
+    /// The leaf qdisc kind detected by `prepare()`: "fq_codel" or "cake" when the kernel has
+    /// them, else "pfifo" (with an explicit limit).
+    public private(set) var leafQdiscKind = "pfifo"
+    private var prepared = false
+    /// user id -> class handle per direction, from the last converge (for counters).
+    private var downloadAssignment: [String: UInt32] = [:]
+    private var uploadAssignment: [String: UInt32] = [:]
+
+    /// Opens the netlink socket, inside `configuration.namespace` when given. Touches nothing.
+    public init(_ configuration: ShaperConfiguration) throws {
+        self.configuration = configuration
+        socket = try NetlinkSocket(namespace: configuration.namespace)
+    }
+
+    // MARK: devices
+
+    private func interface() throws -> Device {
+        guard let device = try reader.device(named: configuration.interface) else {
+            throw TrafficControlError(operation: "look up link", object: configuration.interface, reason: "no such device")
+        }
+        return device
+    }
+
+    private func ifb() throws -> Device {
+        guard let device = try reader.device(named: configuration.ifb) else {
+            throw TrafficControlError(operation: "look up link", object: configuration.ifb, reason: "no such device (prepare() creates it)")
+        }
+        return device
+    }
+
+    /// Creates the IFB if it is missing and brings it up.
+    private func ensureIFB() throws -> Device {
+        if try reader.device(named: configuration.ifb) == nil {
+            let name = configuration.ifb
+            try socket.executeOne(NetlinkRequest(operation: "create link", object: "ifb \(name)") {
+                guard let link = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
+                defer { rtnl_link_put(link) }
+                rtnl_link_set_name(link, name)
+                let rc = rtnl_link_set_type(link, "ifb")
+                guard rc >= 0 else { return (rc, nil) }
+                var message: OpaquePointer?
+                return (rtnl_link_build_add_request(link, NLM_F_CREATE | NLM_F_EXCL, &message), message)
+            })
+        }
+        var device = try ifb()
+        if !device.isUp {
+            let index = device.ifindex
+            try socket.executeOne(NetlinkRequest(operation: "set link up", object: device.name) {
+                guard let link = rtnl_link_alloc(), let change = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
+                defer {
+                    rtnl_link_put(link)
+                    rtnl_link_put(change)
+                }
+                rtnl_link_set_ifindex(link, index)
+                rtnl_link_set_flags(change, UInt32(IFF_UP))
+                var message: OpaquePointer?
+                return (rtnl_link_build_change_request(link, change, 0, &message), message)
+            })
+            device = try ifb()
+        }
+        return device
+    }
+
+    // MARK: prepare
+
+    /// Makes the fixed part of the tree exist: IFB (created, up), root HTBs with their hash
+    /// tables, the ingress qdisc and its redirect filters. Adopts tierd's own existing tree as
+    /// it is; refuses a foreign root qdisc unless `takeover`.
+    public func prepare() throws {
+        let interface = try interface()
+        let ifb = try ensureIFB()
+        var requests: [NetlinkRequest] = []
+        for device in [interface, ifb] {
+            requests += try rootRequests(device)
+        }
+        requests += try ingressRequests(interface, ifb: ifb)
+        if let error = socket.execute(requests).first { throw error }
+        for (device, side) in [(interface, KeySide.destination), (ifb, KeySide.source)] {
+            let state = try reader.state(of: device).state
+            let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: state).plan([])
+            // Only structure here: users are converge's job.
+            if let error = socket.execute(plan.structure).first { throw error }
+        }
+        leafQdiscKind = try detectLeafKind(on: ifb)
+        prepared = true
+    }
+
+    /// The root HTB on `device` unless tierd's own is already there.
+    private func rootRequests(_ device: Device) throws -> [NetlinkRequest] {
+        let qdiscs = try reader.qdiscs(of: device)
+        guard let root = qdiscs.first(where: { $0.parent == TCHandle.root }) else {
+            return [TCRequests.addQdisc(device, handle: Layout.rootHandle, parent: TCHandle.root, kind: "htb", replace: true)]
+        }
+        if root.handle == Layout.rootHandle && root.kind == "htb" { return [] }
+        // A kernel default root (noqueue, pfifo_fast, mq...) has handle 0; anything else was configured by someone.
+        if TCHandle.major(root.handle) != 0 && !configuration.takeover {
+            throw TrafficControlError(operation: "prepare", object: "root qdisc \(root.kind) \(TCHandle.text(root.handle)) on \(device.name)",
+                                      reason: "foreign root qdisc; set takeover = true to replace it")
+        }
+        return [TCRequests.addQdisc(device, handle: Layout.rootHandle, parent: TCHandle.root, kind: "htb", replace: true)]
+    }
+
+    /// Ingress qdisc and one redirect filter per address family, where missing.
+    private func ingressRequests(_ interface: Device, ifb: Device) throws -> [NetlinkRequest] {
+        let qdiscs = try reader.qdiscs(of: interface)
+        guard qdiscs.contains(where: { $0.parent == TCHandle.ingressParent }) else {
+            return [TCRequests.addQdisc(interface, handle: TCHandle.ingress, parent: TCHandle.ingressParent, kind: "ingress")]
+                + AddressFamily.allCases.map { TCRequests.addRedirect(interface, family: $0, to: ifb) }
+        }
+        let filters = try reader.filters(of: interface, parent: TCHandle.ingress)
+        return AddressFamily.allCases.filter { family in
+            !filters.contains { $0.priority == family.priority && $0.proto == family.ethertype && $0.redirectIfindex == Int(ifb.ifindex) }
+        }.map { TCRequests.addRedirect(interface, family: $0, to: ifb) }
+    }
+
+    /// Tries fq_codel, then cake, as a leaf of a temporary class under tierd's IFB root;
+    /// falls back to pfifo. Detected, never assumed: test kernels often lack both.
+    private func detectLeafKind(on device: Device) throws -> String {
+        let probeClass = TCHandle.make(Layout.rootMajor, 0xFFFF)
+        let existing = try reader.qdiscs(of: device)
+        let leafKinds = Set(existing.filter { Layout.isLeafMajor(TCHandle.major($0.handle)) }.map(\.kind))
+        var majors = HandleAllocator(ranges: Layout.leafMajors, used: Set(existing.map { TCHandle.major($0.handle) }))
+        guard let major = majors.next() else { return "pfifo" }
+        try socket.executeOne(TCRequests.putClass(device, ClassSpec.user(handle: probeClass, parent: Layout.rootHandle,
+                                                                         rate: 1_000_000, mtu: device.mtu), replace: false))
+        defer { _ = socket.execute([TCRequests.deleteClass(device, handle: probeClass, parent: Layout.rootHandle)]) }
+        for kind in ["fq_codel", "cake"] {
+            if leafKinds.contains(kind) { return kind }
+            let probe = TCRequests.addQdisc(device, handle: TCHandle.make(major, 0), parent: probeClass, kind: kind, replace: true)
+            if socket.execute([probe]).isEmpty { return kind }
+        }
+        return "pfifo"
+    }
+
+    // MARK: converge
+
+    /// Makes the kernel match `desired`, sending only the difference (nothing when equal).
+    /// Kernel refusals do not throw: they come back in the report, each with its object, and
+    /// the next converge retries them. Throws only when the state cannot be read at all.
+    public func converge(to desired: [ShapedUser]) throws -> ConvergeReport {
+        if !prepared { try prepare() }
+        let interface = try interface()
+        let ifb = try ifb()
+        var report = ConvergeReport()
+        var requests: [NetlinkRequest] = []
+        let directions: [(Device, KeySide, KeyPath<ShapedUser, UInt64?>)] = [
+            (interface, .destination, \.download), (ifb, .source, \.upload),
+        ]
+        for (device, side, rate) in directions {
+            let wanted = desired.compactMap { user in
+                user[keyPath: rate].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
+            }
+            let actual = try reader.state(of: device).state
+            let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: actual).plan(wanted)
+            plan.count(into: &report)
+            report.errors += plan.errors
+            requests += plan.ordered
+            if side == .destination { downloadAssignment = plan.assignment } else { uploadAssignment = plan.assignment }
+        }
+        report.errors += socket.execute(requests)
+        return report
+    }
+
+    // MARK: reading
+
+    /// Everything tierd owns, read back through netlink (not from memory).
+    public func readState() throws -> KernelState {
+        let interface = try interface()
+        let download = try reader.state(of: interface).state
+        let upload: DirectionState
+        if let ifb = try reader.device(named: configuration.ifb) {
+            upload = try reader.state(of: ifb).state
+        } else {
+            upload = DirectionState(device: configuration.ifb, qdiscs: [], classes: [], filters: [])
+        }
+        let hasIngress = try reader.qdiscs(of: interface).contains { $0.parent == TCHandle.ingressParent }
+        let ingress = hasIngress ? try reader.filters(of: interface, parent: TCHandle.ingress) : []
+        return KernelState(download: download, upload: upload, ingressFilters: ingress, hasIngressQdisc: hasIngress)
+    }
+
+    /// Class statistics per user id (users of the last converge), per direction.
+    public func counters() throws -> [String: UserCounters] {
+        let download = try reader.classes(of: interface()).stats
+        let upload = try reader.device(named: configuration.ifb).map { try reader.classes(of: $0).stats } ?? [:]
+        var result: [String: UserCounters] = [:]
+        for user in Set(downloadAssignment.keys).union(uploadAssignment.keys) {
+            result[user] = UserCounters(download: downloadAssignment[user].flatMap { download[$0] },
+                                        upload: uploadAssignment[user].flatMap { upload[$0] })
+        }
+        return result
+    }
+
+    // MARK: teardown
+
+    /// Deletes what tierd created: both root qdiscs (if tierd's), the ingress qdisc, the IFB.
+    /// Attempts everything and throws the first failure at the end.
+    public func teardown() throws {
+        var errors: [TrafficControlError] = []
+        var requests: [NetlinkRequest] = []
+        if let interface = try reader.device(named: configuration.interface) {
+            let qdiscs = try reader.qdiscs(of: interface)
+            if qdiscs.contains(where: { $0.parent == TCHandle.root && $0.handle == Layout.rootHandle }) {
+                requests.append(TCRequests.deleteQdisc(interface, handle: Layout.rootHandle, parent: TCHandle.root, kind: "htb"))
+            }
+            if qdiscs.contains(where: { $0.parent == TCHandle.ingressParent }) {
+                requests.append(TCRequests.deleteQdisc(interface, handle: TCHandle.ingress, parent: TCHandle.ingressParent, kind: "ingress"))
+            }
+        }
+        errors += socket.execute(requests)
+        if let ifb = try reader.device(named: configuration.ifb) {
+            let index = ifb.ifindex
+            errors += socket.execute([NetlinkRequest(operation: "delete link", object: "ifb \(ifb.name)") {
+                guard let link = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
+                defer { rtnl_link_put(link) }
+                rtnl_link_set_ifindex(link, index)
+                var message: OpaquePointer?
+                return (rtnl_link_build_delete_request(link, &message), message)
+            }])
+        }
+        prepared = false
+        downloadAssignment = [:]
+        uploadAssignment = [:]
+        if let first = errors.first { throw first }
+    }
+}

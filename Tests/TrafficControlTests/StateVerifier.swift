@@ -1,0 +1,94 @@
+@testable import TrafficControl
+
+/// Checks a device's read-back state against the wanted users, independently of the planner:
+/// it only knows the documented layout (root 7164:, shard classes and inner qdiscs, one class
+/// per throttled user with all of its addresses pointing at it, a leaf per class).
+struct StateVerifier {
+    var leafKind: String
+    var mtu: UInt64 = 1500
+
+    /// Problems found (empty when the state is exactly the wanted one), and user -> class handle.
+    func verify(_ state: DirectionState, wanted: [String: (addresses: [IPPrefix], rate: UInt64)]) -> (problems: [String], classes: [String: UInt32]) {
+        var problems: [String] = []
+        let root: UInt32 = 0x7164_0000
+        let classes = Dictionary(state.classes.map { ($0.handle, $0) }, uniquingKeysWith: { a, _ in a })
+        let shardClasses = state.classes.filter { $0.parent == root }
+        let innerQdiscs = state.qdiscs.filter { qdisc in
+            qdisc.kind == "htb" && shardClasses.contains { $0.handle == qdisc.parent }
+        }
+        let innerHandles = Set(innerQdiscs.map(\.handle))
+        let userClasses = state.classes.filter { innerHandles.contains($0.parent) }
+        if !state.qdiscs.contains(where: { $0.handle == root && $0.parent == 0xFFFF_FFFF && $0.kind == "htb" }) {
+            problems.append("no root htb 7164:")
+        }
+        let otherClasses = state.classes.filter { $0.parent != root && !innerHandles.contains($0.parent) }
+        if !otherClasses.isEmpty { problems.append("classes outside the tree: \(otherClasses)") }
+
+        // Address filters, per qdisc: prefix -> target.
+        var innerTarget: [IPPrefix: UInt32] = [:]
+        var innerQdiscOf: [IPPrefix: UInt32] = [:]
+        var rootTarget: [IPPrefix: UInt32] = [:]
+        for filter in state.addressFilters {
+            guard case .address(let prefix) = filter.role, let target = filter.target else {
+                problems.append("address filter without target: \(filter)")
+                continue
+            }
+            if filter.parent == root {
+                if rootTarget.updateValue(target, forKey: prefix) != nil { problems.append("duplicate root filter for \(prefix)") }
+            } else if innerHandles.contains(filter.parent) {
+                if innerTarget.updateValue(target, forKey: prefix) != nil { problems.append("duplicate inner filter for \(prefix)") }
+                innerQdiscOf[prefix] = filter.parent
+            } else {
+                problems.append("filter on unexpected qdisc: \(filter)")
+            }
+        }
+        let wantedPrefixes = Set(wanted.values.flatMap(\.addresses))
+        if Set(rootTarget.keys) != wantedPrefixes {
+            problems.append("root filters: extra \(Set(rootTarget.keys).subtracting(wantedPrefixes).sorted()), missing \(wantedPrefixes.subtracting(rootTarget.keys).sorted())")
+        }
+        if Set(innerTarget.keys) != wantedPrefixes {
+            problems.append("inner filters: extra \(Set(innerTarget.keys).subtracting(wantedPrefixes).sorted()), missing \(wantedPrefixes.subtracting(innerTarget.keys).sorted())")
+        }
+
+        var userClass: [String: UInt32] = [:]
+        for (user, entry) in wanted {
+            let targets = Set(entry.addresses.compactMap { innerTarget[$0] })
+            guard targets.count == 1, let handle = targets.first else {
+                problems.append("\(user): addresses point to \(targets.count) classes")
+                continue
+            }
+            userClass[user] = handle
+            guard let state = classes[handle] else {
+                problems.append("\(user): class \(TCHandle.text(handle)) missing")
+                continue
+            }
+            if state.rate != entry.rate || state.ceil != entry.rate {
+                problems.append("\(user): class \(TCHandle.text(handle)) rate \(state.rate)/\(state.ceil), wanted \(entry.rate)")
+            }
+            let minimumBurst = max(entry.rate / 8 / 1000, 2 * mtu)
+            if UInt64(state.burst) + 64 < minimumBurst { problems.append("\(user): burst \(state.burst) < \(minimumBurst)") }
+            if state.quantum == 0 || state.quantum > 200_000 { problems.append("\(user): quantum \(state.quantum)") }
+            for prefix in entry.addresses {
+                // The root filter must send the address to the shard class whose inner qdisc holds the user's class.
+                guard let shardClass = rootTarget[prefix] else { continue }
+                let inner = innerQdiscs.first { $0.parent == shardClass }
+                if inner?.handle != state.parent || innerQdiscOf[prefix] != state.parent {
+                    problems.append("\(user): \(prefix) root -> \(TCHandle.text(shardClass)) but class lives in \(TCHandle.text(state.parent))")
+                }
+            }
+        }
+        let wantedHandles = Set(userClass.values)
+        if wantedHandles.count != userClass.count { problems.append("users share classes") }
+        let orphans = userClasses.filter { !wantedHandles.contains($0.handle) }
+        if !orphans.isEmpty { problems.append("orphan classes: \(orphans.map { TCHandle.text($0.handle) })") }
+        for userClass in userClasses {
+            let leaves = state.qdiscs.filter { $0.parent == userClass.handle }
+            if leaves.count != 1 || leaves.first?.kind != leafKind {
+                problems.append("class \(TCHandle.text(userClass.handle)) leaves \(leaves)")
+            } else if leafKind == "pfifo", leaves.first?.limit ?? 0 <= 0 {
+                problems.append("class \(TCHandle.text(userClass.handle)) pfifo without limit")
+            }
+        }
+        return (problems, userClass)
+    }
+}
