@@ -91,7 +91,10 @@ let package = Package(
             dependencies: ["Scoring", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "FeedTests", dependencies: ["Feed", "Scoring"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control"]),
+        .testTarget(
+            name: "ControlTests",
+            dependencies: ["Control", "tierctl", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(
             name: "TrafficControlTests",
             dependencies: ["TrafficControl", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The control socket's authorization policy (DESIGN.md "Control socket").
+///
+/// - root (uid 0) and members of the admin group (primary or supplementary) may do everything;
+/// - any other uid may read `status USER` and `explain USER` only for users whose `unix_user`
+///   is that uid;
+/// - such a uid asking `status` without a user gets the list restricted to its own users
+///   (a user who owns nothing gets `forbidden`, which tells them more than an empty list);
+/// - everything else (including `health` and `metrics`, which reveal aggregate state) is
+///   refused with `forbidden`.
+///
+/// The decision for a user the peer does not own is `forbidden` whether or not that user
+/// exists, so the answer does not reveal which user ids exist. The daemon rebuilds the
+/// authorizer when the users file or config is reloaded.
+public struct ControlAuthorizer: Sendable {
+    public var adminGroupID: gid_t?
+    /// uid -> ids of the users whose `unix_user` is that uid.
+    public var usersByUID: [uid_t: Set<String>]
+
+    public init(adminGroupID: gid_t?, usersByUID: [uid_t: Set<String>]) {
+        self.adminGroupID = adminGroupID
+        self.usersByUID = usersByUID
+    }
+
+    /// The gid of group `name`, or nil when there is no such group (getgrnam_r).
+    public static func groupID(named name: String) -> gid_t? {
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var size = 1024
+        while true {
+            var buffer = [CChar](repeating: 0, count: size)
+            let status = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
+            if status == ERANGE && size < 1 << 20 {
+                size *= 2
+                continue
+            }
+            guard status == 0, let found = result else { return nil }
+            return found.pointee.gr_gid
+        }
+    }
+
+    public func isAdmin(_ peer: PeerCredentials) -> Bool {
+        if peer.uid == 0 { return true }
+        guard let adminGroupID else { return false }
+        return peer.gid == adminGroupID || peer.groups.contains(adminGroupID)
+    }
+
+    public func authorize(_ request: ControlRequest, from peer: PeerCredentials) -> ControlAuthorization {
+        if isAdmin(peer) { return .allowed }
+        let owned = usersByUID[peer.uid] ?? []
+        switch request.command {
+        case .status, .explain:
+            if let user = request.user {
+                return owned.contains(user) ? .allowed : forbidden(request, peer, "user \(user) is not yours")
+            }
+            if request.command == .status && !owned.isEmpty { return .restricted(to: owned) }
+            return forbidden(request, peer, "no user maps to your account")
+        case .override, .clear, .reload, .metrics, .health:
+            return forbidden(request, peer, "needs root or the admin group")
+        }
+    }
+
+    private func forbidden(_ request: ControlRequest, _ peer: PeerCredentials, _ why: String) -> ControlAuthorization {
+        .forbidden(ControlError(code: .forbidden, message: "uid \(peer.uid) may not \(request.command.rawValue): \(why)"))
+    }
+}

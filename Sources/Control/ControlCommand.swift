@@ -1,0 +1,18 @@
+/// The `cmd` of a control request: the closed set of things a client may ask the daemon.
+public enum ControlCommand: String, Sendable, Hashable, Codable, CaseIterable {
+    case status
+    case explain
+    case override
+    case clear
+    case reload
+    case metrics
+    case health
+
+    /// Commands that only read state. Non-admin peers may use `status`/`explain` on their own users.
+    public var isReadOnly: Bool {
+        switch self {
+        case .status, .explain, .metrics, .health: true
+        case .override, .clear, .reload: false
+        }
+    }
+}

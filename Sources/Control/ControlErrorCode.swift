@@ -1,0 +1,31 @@
+/// The `code` of an error reply. The contract's codes are the static members; the type is
+/// a string wrapper rather than a closed enum so a client still decodes (and shows) a code
+/// that a newer daemon added.
+public struct ControlErrorCode: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    /// The peer may not do this (SO_PEERCRED policy). tierctl exits 77.
+    public static let forbidden = ControlErrorCode(rawValue: "forbidden")
+    /// No user with that id in the users file.
+    public static let unknownUser = ControlErrorCode(rawValue: "unknown_user")
+    /// No tier with that name in the config.
+    public static let unknownTier = ControlErrorCode(rawValue: "unknown_tier")
+    /// Malformed, oversized or incomplete request. tierctl exits 64.
+    public static let badRequest = ControlErrorCode(rawValue: "bad_request")
+    /// `reload` refused: the new config has errors (listed in `details`). tierctl exits 78.
+    public static let configError = ControlErrorCode(rawValue: "config_error")
+    /// Anything else that went wrong inside the daemon.
+    public static let `internal` = ControlErrorCode(rawValue: "internal")
+}

@@ -1,0 +1,230 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The daemon's control socket: a Unix stream socket speaking JSON Lines (one request line,
+/// one reply line, any number of times per connection).
+///
+/// - Each connection's peer is identified by SO_PEERCRED plus the peer user's supplementary
+///   groups, and every request is passed to the `ControlHandler` with those credentials.
+/// - Requests are validated first (`ControlRequest.validate()`); malformed ones get
+///   `bad_request` without reaching the handler. A line over `limits.maximumRequestBytes`
+///   gets `bad_request` and the connection is closed.
+/// - At most `limits.maximumConnections` connections are served at once; a client that
+///   connects and sends nothing is dropped after `limits.idleTimeout`, so it never blocks
+///   the others for longer than that.
+/// - The socket file is chmod'ed to `mode` right after bind (the umask would otherwise
+///   decide): 0666 by default, because unprivileged users may ask for their own status and
+///   authorization is by peer credentials, not file permissions. An existing socket file
+///   at `path` is replaced.
+///
+/// Lifecycle: `start()` binds and returns once the socket accepts; `stop()` closes it,
+/// ends the connections and removes the socket file. `run()` = `start()`, then serve until
+/// the calling task is cancelled or `stop()` is called: it fits swift-service-lifecycle's
+/// `Service.run()`; for graceful shutdown wrap it as
+/// `try await withGracefulShutdownHandler { try await server.run() } onGracefulShutdown: { Task { await server.stop() } }`.
+public final class ControlServer: Sendable {
+    public let path: String
+    public let mode: mode_t
+    public let limits: ControlServerLimits
+    private let handler: any ControlHandler
+    private let eventLoopGroup: any EventLoopGroup
+    private let state = Mutex<State>(.idle)
+
+    private enum State {
+        case idle
+        case running(listener: any Channel, serving: Task<Void, Never>)
+        case stopped
+    }
+
+    public init(
+        path: String,
+        mode: mode_t = 0o666,
+        limits: ControlServerLimits = .init(),
+        handler: any ControlHandler,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.path = path
+        self.mode = mode
+        self.limits = limits
+        self.handler = handler
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    /// Binds the socket, sets its mode, and starts serving in the background.
+    /// - Throws: bind errors (e.g. missing directory, path too long), `ControlServerError`.
+    public func start() async throws {
+        let limits = self.limits
+        let listener = try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: limits.backlog)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
+                Self.initialize(channel, limits: limits)
+            }
+        guard chmod(path, mode) == 0 else {
+            let error = ControlServerError.chmodFailed(path: path, errno: errno)
+            try? await listener.channel.close()
+            throw error
+        }
+        let started = state.withLock { state -> Bool in
+            guard case .idle = state else { return false }
+            state = .running(listener: listener.channel, serving: Task { await self.serve(listener) })
+            return true
+        }
+        if !started {
+            try? await listener.channel.close()
+            throw ControlServerError.alreadyStarted
+        }
+    }
+
+    /// Starts, then serves until the calling task is cancelled or `stop()` is called.
+    public func run() async throws {
+        try await start()
+        guard let serving = state.withLock({ state -> Task<Void, Never>? in
+            if case .running(_, let serving) = state { return serving }
+            return nil
+        }) else { return }
+        await withTaskCancellationHandler {
+            await serving.value
+        } onCancel: {
+            serving.cancel()
+        }
+        removeSocketFile()
+    }
+
+    /// Stops accepting, closes every connection and removes the socket file. Idempotent.
+    public func stop() async {
+        let running = state.withLock { state -> (any Channel, Task<Void, Never>)? in
+            defer { state = .stopped }
+            if case .running(let listener, let serving) = state { return (listener, serving) }
+            return nil
+        }
+        guard let (listener, serving) = running else { return }
+        serving.cancel()
+        try? await listener.close()
+        await serving.value
+        removeSocketFile()
+    }
+
+    private func removeSocketFile() {
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK {
+            unlink(path)
+        }
+    }
+
+    /// Child pipeline: bounded line decoder, request deadline, async bridge; then the peer's
+    /// credentials, read while the socket is surely still open.
+    private static func initialize(_ channel: any Channel, limits: ControlServerLimits) -> EventLoopFuture<AcceptedConnection> {
+        channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: limits.maximumRequestBytes)))
+            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeout))
+            return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        }.flatMap { asyncChannel in
+            guard let options = channel as? any SocketOptionProvider else {
+                return channel.eventLoop.makeFailedFuture(ControlServerError.noPeerCredentials)
+            }
+            let credentials: EventLoopFuture<UCredMirror> = options.unsafeGetSocketOption(
+                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+            return credentials.map { AcceptedConnection(channel: asyncChannel, credentials: $0) }
+        }
+    }
+
+    private func serve(_ listener: NIOAsyncChannel<AcceptedConnection, Never>) async {
+        let maximumConnections = max(1, limits.maximumConnections)
+        await withTaskGroup(of: Void.self) { group in
+            // Unconsumed child tasks (running or finished); at the limit, wait for one to end.
+            var outstanding = 0
+            do {
+                try await listener.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        if outstanding >= maximumConnections {
+                            await group.next()
+                            outstanding -= 1
+                        }
+                        outstanding += 1
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            } catch {
+                // The listener failed or was closed by stop(): stop serving.
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func serve(_ connection: AcceptedConnection) async {
+        let peer = await Self.resolve(connection.credentials)
+        try? await connection.channel.executeThenClose { inbound, outbound in
+            do {
+                for try await line in inbound {
+                    let reply = await respond(to: line, from: peer)
+                    try await outbound.write(Self.encode(reply))
+                }
+            } catch let error as LineTooLongError {
+                try await outbound.write(Self.encode(.error(.badRequest, "request longer than \(error.limit) bytes")))
+            }
+        }
+    }
+
+    private func respond(to line: ByteBuffer, from peer: PeerCredentials) async -> ControlReply {
+        let request: ControlRequest
+        do {
+            request = try JSONDecoder().decode(ControlRequest.self, from: Data(line.readableBytesView))
+        } catch {
+            return .error(.badRequest, "not a control request: \(RequestDecodingProblem(error))")
+        }
+        do {
+            try request.validate()
+        } catch {
+            return .failure(error)
+        }
+        return await handler.handle(request, from: peer)
+    }
+
+    private static func encode(_ reply: ControlReply) -> ByteBuffer {
+        do {
+            return ByteBuffer(string: try ControlWire.encodeLine(reply) + "\n")
+        } catch {
+            let fallback = ControlReply.error(.internal, "reply could not be encoded: \(error)")
+            return ByteBuffer(string: ((try? ControlWire.encodeLine(fallback)) ?? #"{"ok":false}"#) + "\n")
+        }
+    }
+
+    /// Adds the supplementary groups; NSS lookups block, so they run on NIO's thread pool.
+    private static func resolve(_ credentials: UCredMirror) async -> PeerCredentials {
+        let groups = (try? await NIOThreadPool.singleton.runIfActive {
+            PeerCredentials.groupList(uid: credentials.uid, primaryGID: credentials.gid)
+        }) ?? [credentials.gid]
+        return PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, groups: groups)
+    }
+}
+
+/// A connection accepted by `ControlServer`, with its peer's kernel credentials.
+struct AcceptedConnection: Sendable {
+    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    let credentials: UCredMirror
+}
+
+/// Why `ControlServer` could not start.
+public enum ControlServerError: Error, Hashable, CustomStringConvertible {
+    case chmodFailed(path: String, errno: Int32)
+    case alreadyStarted
+    case noPeerCredentials
+
+    public var description: String {
+        switch self {
+        case .chmodFailed(let path, let code): "cannot chmod \(path): \(String(cString: strerror(code)))"
+        case .alreadyStarted: "control server already started"
+        case .noPeerCredentials: "connection does not support SO_PEERCRED"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// One feed event as `tierctl push` sends it over the feed socket:
+/// `{"user":"alice","score":640}` or `{"user":"alice","delta":-40,"reason":"..."}`.
+/// Exactly one of `score` and `delta` is set; absent fields are omitted.
+public struct FeedPushEvent: Sendable, Hashable, Codable {
+    public var user: String
+    public var score: Double?
+    public var delta: Double?
+    public var reason: String?
+
+    public init(user: String, score: Double) {
+        self.user = user
+        self.score = score
+    }
+
+    public init(user: String, delta: Double, reason: String? = nil) {
+        self.user = user
+        self.delta = delta
+        self.reason = reason
+    }
+}
+
+/// The feed socket's reply after the client shut down its write side:
+/// `{"accepted":N,"rejected":M,"errors":[{"line":K,"reason":"..."}]}`.
+public struct FeedPushReply: Sendable, Hashable, Codable {
+    public struct LineError: Sendable, Hashable, Codable {
+        public var line: Int
+        public var reason: String
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
+    }
+
+    public var accepted: Int
+    public var rejected: Int
+    public var errors: [LineError]
+
+    public init(accepted: Int, rejected: Int, errors: [LineError]) {
+        self.accepted = accepted
+        self.rejected = rejected
+        self.errors = errors
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        accepted = try container.decode(Int.self, forKey: .accepted)
+        rejected = try container.decode(Int.self, forKey: .rejected)
+        errors = try container.decodeIfPresent([LineError].self, forKey: .errors) ?? []
+    }
+}

@@ -1,0 +1,56 @@
+import NIOCore
+
+/// Closes a connection whose client does not deliver a complete request line within
+/// `timeout`, measured from when the connection opened or the last reply was written.
+///
+/// Unlike `IdleStateHandler`, the clock stops while a request is being handled, so a slow
+/// handler (a reload) never gets its own client dropped; and it sits behind the line
+/// decoder, so a client trickling bytes without a newline is still dropped.
+final class RequestDeadlineHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let timeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+    private var pendingRequests = 0
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        pendingRequests += 1
+        deadline?.cancel()
+        deadline = nil
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        pendingRequests = max(0, pendingRequests - 1)
+        if pendingRequests == 0 { arm(context) }
+        context.write(data, promise: promise)
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            bound.value.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import NIOCore
+import NIOPosix
+
+/// One request/reply exchange over a Unix stream socket: connect, write one line,
+/// optionally shut down the write side (the feed socket replies only then), read one line.
+/// The whole exchange is bounded by `timeout`.
+enum UnixLineExchange {
+    static func exchange(
+        path: String, line: String, shutdownWriteSide: Bool,
+        timeout: Duration, maximumReplyBytes: Int
+    ) async throws(ControlClientError) -> String {
+        do {
+            return try await withThrowingTaskGroup(of: String.self) { group in
+                group.addTask {
+                    try await exchangeOnce(path: path, line: line, shutdownWriteSide: shutdownWriteSide,
+                                           maximumReplyBytes: maximumReplyBytes)
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw ControlClientError.timedOut(path: path, after: timeout)
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch let error as ControlClientError {
+            throw error
+        } catch let error as IOError {
+            throw .unreachable(path: path, errno: error.errnoCode, reason: "\(error)")
+        } catch {
+            throw .unreachable(path: path, errno: nil, reason: "\(error)")
+        }
+    }
+
+    private static func exchangeOnce(
+        path: String, line: String, shutdownWriteSide: Bool, maximumReplyBytes: Int
+    ) async throws -> String {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(unixDomainSocketPath: path) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumReplyBytes)))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: shutdownWriteSide))
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: line + "\n"))
+            if shutdownWriteSide { outbound.finish() }
+            var replies = inbound.makeAsyncIterator()
+            do {
+                guard let reply = try await replies.next() else {
+                    throw ControlClientError.closedWithoutReply(path: path)
+                }
+                return String(buffer: reply)
+            } catch is LineTooLongError {
+                throw ControlClientError.invalidReply(path: path, reason: "reply longer than \(maximumReplyBytes) bytes")
+            }
+        }
+    }
+}

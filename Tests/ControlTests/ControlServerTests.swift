@@ -1,0 +1,144 @@
+import Control
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The control server against real sockets: concurrency, limits, credentials, lifecycle.
+@Suite struct ControlServerTests {
+    @Test func answersManyConcurrentClientsWhileOneHangs() async throws {
+        // Two slots and a long idle timeout: if the hung client blocked the others, they
+        // would all queue behind its slot and time out.
+        let server = try await TestServer(limits: .init(maximumConnections: 2, idleTimeout: .seconds(60)))
+        let hung = try RawUnixSocket(connectingTo: server.path)
+        let client = server.client
+        let replies = try await withThrowingTaskGroup(of: ControlReply.self) { group in
+            for _ in 0..<100 {
+                group.addTask { try await client.send(.status(user: "alice")).reply }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(replies.count == 100)
+        #expect(replies.allSatisfy { $0 == .status(Fixtures.alice) })
+        _ = hung
+        await server.finish()
+    }
+
+    @Test func dropsAClientThatNeverSends() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(300)))
+        let hung = try RawUnixSocket(connectingTo: server.path)
+        let (data, eof) = await hung.readToEnd(timeout: .seconds(5))
+        #expect(eof)
+        #expect(data.isEmpty)
+        await server.finish()
+    }
+
+    @Test func slowHandlerIsNotMistakenForAnIdleClient() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(300)))
+        let reply = try await server.client.send(.explain(user: "slow")).reply
+        #expect(reply == .explanation(.object(["slow": .bool(true)])))
+        await server.finish()
+    }
+
+    @Test func rejectsAnOversizeRequestAndCloses() async throws {
+        let server = try await TestServer(limits: .init(maximumRequestBytes: 1024))
+        let socket = try RawUnixSocket(connectingTo: server.path)
+        socket.send(Array(repeating: UInt8(ascii: "x"), count: 4096))
+        let (data, eof) = await socket.readToEnd(timeout: .seconds(5))
+        #expect(eof)
+        let reply = try ControlWire.decode(ControlReply.self, from: String(decoding: data, as: UTF8.self))
+        #expect(reply == .error(.badRequest, "request longer than 1024 bytes"))
+        await server.finish()
+    }
+
+    @Test func acceptsARequestJustUnderTheLimit() async throws {
+        let server = try await TestServer(limits: .init(maximumRequestBytes: 1024))
+        let reason = String(repeating: "r", count: 900)
+        let reply = try await server.client.send(.override(user: "alice", tier: "full", reason: reason)).reply
+        #expect(reply == .done)
+        await server.finish()
+    }
+
+    @Test func peerCredentialsComeFromTheKernel() async throws {
+        let server = try await TestServer()
+        let reply = try await server.client.send(.explain(user: "me")).reply
+        guard case .explanation(let explanation) = reply else {
+            Issue.record("unexpected reply \(reply)")
+            return
+        }
+        #expect(explanation["uid"] == .integer(Int64(getuid())))
+        #expect(explanation["gid"] == .integer(Int64(getgid())))
+        #expect(explanation["pid"] == .integer(Int64(getpid())))
+        if getuid() == 0 { #expect(explanation["uid"] == .integer(0)) }
+        guard case .array(let groups) = explanation["groups"] else {
+            Issue.record("no groups")
+            return
+        }
+        #expect(groups.contains(.integer(Int64(getgid()))))
+        await server.finish()
+    }
+
+    @Test func malformedAndIncompleteRequestsGetBadRequest() async throws {
+        let server = try await TestServer()
+        let socket = try RawUnixSocket(connectingTo: server.path)
+        socket.send(Array("not json\n{\"cmd\":\"reboot\"}\n{\"cmd\":\"explain\"}\n{\"cmd\":\"status\",\"user\":\"alice\"}\r\n".utf8))
+        socket.send(Array("{\"cmd\":\"metrics\"}".utf8))  // last line without newline, then half-close
+        shutdown(socket.fd, Int32(SHUT_WR))
+        let (data, eof) = await socket.readToEnd(timeout: .seconds(5))
+        #expect(eof)
+        let replies = try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            try ControlWire.decode(ControlReply.self, from: $0)
+        }
+        #expect(replies == [
+            .error(.badRequest, "not a control request: invalid JSON"),
+            .error(.badRequest, "not a control request: invalid value for \"cmd\""),
+            .error(.badRequest, "explain needs \"user\""),
+            .status(Fixtures.alice),
+            .metrics("# TYPE tierd_users gauge\ntierd_users 2\n"),
+        ])
+        await server.finish()
+    }
+
+    @Test func socketIsWorldConnectableAndRemovedOnStop() async throws {
+        let server = try await TestServer()
+        var info = stat()
+        #expect(stat(server.path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o666)
+        #expect(info.st_mode & S_IFMT == S_IFSOCK)
+        await server.server.stop()
+        #expect(access(server.path, F_OK) != 0)
+        await server.server.stop()  // idempotent
+        await server.finish()
+    }
+
+    @Test func runServesUntilCancelled() async throws {
+        let directory = try TemporaryDirectory.make()
+        let path = directory + "/run.sock"
+        let server = ControlServer(path: path, mode: 0o660, handler: FakeControlHandler())
+        let running = Task { try await server.run() }
+        var reply: ControlReply?
+        for _ in 0..<100 where reply == nil {
+            reply = try? await ControlClient(socketPath: path, timeout: .seconds(2)).send(.metrics).reply
+            if reply == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(reply == .metrics("# TYPE tierd_users gauge\ntierd_users 2\n"))
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o660)
+        running.cancel()
+        try await running.value
+        #expect(access(path, F_OK) != 0)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    @Test func replacesAStaleSocketFile() async throws {
+        let first = try await TestServer()
+        // A second server on the same path takes over the socket file (the daemon restarted).
+        let second = ControlServer(path: first.path, handler: FakeControlHandler())
+        try await second.start()
+        #expect(try await first.client.send(.metrics).reply.isOK)
+        await second.stop()
+        await first.finish()
+    }
+}

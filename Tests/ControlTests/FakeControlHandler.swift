@@ -1,0 +1,70 @@
+import Control
+import Foundation
+
+/// A daemon stand-in with one canned answer per situation the tests need.
+struct FakeControlHandler: ControlHandler {
+    func handle(_ request: ControlRequest, from peer: PeerCredentials) async -> ControlReply {
+        switch (request.command, request.user) {
+        case (.status, nil):
+            return .users([Fixtures.alice, Fixtures.bob])
+        case (.status, "alice"):
+            return .status(Fixtures.alice)
+        case (.status, "ghost"), (.explain, "ghost"):
+            return .error(.unknownUser, "no user ghost")
+        case (.explain, "slow"):
+            try? await Task.sleep(for: .milliseconds(1500))
+            return .explanation(.object(["slow": .bool(true)]))
+        case (.explain, let user):
+            return .explanation(.object([
+                "user": user.map(JSONValue.string) ?? .null,
+                "uid": .integer(Int64(peer.uid)), "gid": .integer(Int64(peer.gid)), "pid": .integer(Int64(peer.pid)),
+                "groups": .array(peer.groups.sorted().map { .integer(Int64($0)) }),
+            ]))
+        case (.override, _):
+            return request.tier == "platinum" ? .error(.unknownTier, "no tier platinum") : .done
+        case (.clear, "carol"):
+            return .error(.forbidden, "not yours")
+        case (.clear, _):
+            return .status(Fixtures.bob)
+        case (.reload, _):
+            return .error(.configError, "config has 2 errors",
+                          details: ["/etc/tierd/tierd.toml:3: unknown key 'x'", "/etc/tierd/tierd.toml:9: no catch-all tier"])
+        case (.metrics, _):
+            return .metrics("# TYPE tierd_users gauge\ntierd_users 2\n")
+        case (.health, _):
+            return .health(Fixtures.degraded)
+        case (.status, _):
+            return .error(.internal, "unreachable")
+        }
+    }
+}
+
+/// A control server on a fresh socket in its own temporary directory, stopped by `finish()`.
+struct TestServer {
+    let directory: String
+    let path: String
+    let server: ControlServer
+
+    init(limits: ControlServerLimits = .init(), handler: any ControlHandler = FakeControlHandler()) async throws {
+        directory = try TemporaryDirectory.make()
+        path = directory + "/control.sock"
+        server = ControlServer(path: path, limits: limits, handler: handler)
+        try await server.start()
+    }
+
+    var client: ControlClient { ControlClient(socketPath: path, timeout: .seconds(10)) }
+
+    func finish() async {
+        await server.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+enum TemporaryDirectory {
+    /// A new directory under /tmp: short enough for the 108-byte sun_path limit.
+    static func make() throws -> String {
+        var template = Array("/tmp/tierd-ctl-XXXXXX".utf8CString)
+        guard let result = mkdtemp(&template) else { throw POSIXError(.EIO) }
+        return String(cString: result)
+    }
+}

@@ -1,0 +1,75 @@
+import Control
+import Foundation
+import Testing
+@testable import tierctl
+
+/// The human-readable output.
+@Suite struct TierctlRenderingTests {
+    @Test(arguments: [
+        (UInt64?.none, "-"), (UInt64(20_000_000), "20Mbit"), (UInt64(1_500_000_000), "1.5Gbit"),
+        (UInt64(256_000), "256Kbit"), (UInt64(999), "999bit"), (UInt64(2_048_000), "2.05Mbit"),
+    ])
+    func rates(_ rate: UInt64?, _ text: String) {
+        #expect(Formatting.rate(rate) == text)
+    }
+
+    @Test func numbers() {
+        #expect(Formatting.number(640) == "640")
+        #expect(Formatting.number(910.5) == "910.5")
+        #expect(Formatting.number(-0.125) == "-0.13" || Formatting.number(-0.125) == "-0.12")
+    }
+
+    @Test func statusTableHasOneRowPerUserSortedAndAligned() {
+        let text = StatusTable.render([Fixtures.bob, Fixtures.alice])
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("USER   TIER     SCORE  DOWNLOAD  UPLOAD  SINCE"))
+        #expect(lines[1].hasPrefix("alice  reduced  640    20Mbit    5Mbit   2026-11-27T05:00:00Z  -"))
+        #expect(lines[2].hasPrefix("bob    full     910.5  -         -       2026-11-27T05:00:00Z  full"))
+        #expect(lines[2].hasSuffix("override"))
+    }
+
+    @Test func singleStatusListsEveryField() {
+        let text = StatusTable.render(Fixtures.bob)
+        #expect(text == """
+            user:       bob
+            tier:       full
+            score:      910.5
+            since:      2026-11-27T05:00:00Z
+            download:   -
+            upload:     -
+            override:   full until 2026-11-27T07:00:00Z (ticket 42)
+            addresses:  10.0.0.12/32
+            rule:       override
+
+            """)
+    }
+
+    @Test func explanationIsAnIndentedListing() {
+        let explanation = JSONValue.object([
+            "rule": .string("hysteresis"), "score": .integer(640), "stale": .bool(false), "override": .null,
+            "thresholds": .array([.object(["tier": .string("full"), "min_score": .integer(800)]), .string("minimal")]),
+        ])
+        #expect(JSONListing.render(explanation) == """
+            override: -
+            rule: hysteresis
+            score: 640
+            stale: no
+            thresholds:
+              -
+                min_score: 800
+                tier: full
+              - minimal
+
+            """)
+    }
+
+    @Test func healthListing() {
+        let text = HealthListing.render(Fixtures.degraded)
+        #expect(text.contains("status:          degraded\n"))
+        #expect(text.contains("kernel in sync:  no\n"))
+        #expect(text.contains("last apply:      -\n"))
+        #expect(text.contains("  - class 1:5 missing\n"))
+        #expect(text.contains("feed:\n  socket:\n    accepted: 3\n"))
+    }
+}
