@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,7 +34,7 @@ let package = Package(
             name: "TrafficControl",
             dependencies: ["CNetlink"]
         ),
-        .target(name: "Scoring"),
+        .target(name: "Scoring", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(
             name: "Feed",
             dependencies: [
