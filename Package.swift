@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,7 +35,7 @@ let package = Package(
             name: "TrafficControl",
             dependencies: ["CNetlink"]
         ),
-        .target(name: "Scoring"),
+        .target(name: "Scoring", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(
             name: "Feed",
             dependencies: [

@@ -1,0 +1,19 @@
+/// Why a user's tier may change at a future instant without any new event.
+public enum DueReason: String, Sendable, Codable {
+    /// The decaying score crosses a threshold (down, or up by the hysteresis margin).
+    case decayCrossing = "decay-crossing"
+    /// A change already warranted by the score is held until `min_dwell` ends.
+    case dwellEnd = "dwell-end"
+    /// No event for `stale_after`: the user falls back to the default tier.
+    case stale
+    /// The override expires and the computed tier applies again.
+    case overrideExpiry = "override-expiry"
+    /// The state is inconsistent with the rules right now (e.g. restored after downtime).
+    case pending
+}
+
+/// An instant at which a user's placement is re-evaluated, and why.
+struct DueInstant: Sendable, Equatable {
+    var at: Double
+    var reason: DueReason
+}

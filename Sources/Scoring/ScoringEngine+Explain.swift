@@ -1,0 +1,81 @@
+extension ScoringEngine {
+    /// The user's placement at `now`; nil for an unknown user. Read-only: the rule is
+    /// evaluated at `now` without applying pending changes.
+    public func status(of user: String, now: Double) -> UserScoreStatus? {
+        guard let found = index[user] else { return nil }
+        let slot = Int(found)
+        let record = records[slot]
+        return UserScoreStatus(
+            user: user, tier: policy.tiers[Int(record.tier)].name,
+            score: rules.score(of: record, at: now),
+            rawScore: record.hasScore ? record.raw : nil,
+            scoreAt: record.hasScore ? record.scoreAt : nil,
+            since: record.since, rule: currentRule(slot, at: now),
+            override: overrides[found], exempt: record.flags.contains(.exempt),
+            stale: rules.isStale(record, at: now))
+    }
+
+    /// Everything that decided the user's tier, at `now`; nil for an unknown user.
+    public func explain(_ user: String, now: Double) -> Explanation? {
+        guard let found = index[user] else { return nil }
+        let slot = Int(found)
+        let record = records[slot]
+        let tierName = policy.tiers[Int(record.tier)].name
+        let rule = currentRule(slot, at: now)
+        let score = rules.score(of: record, at: now)
+        let thresholds = policy.tiers.enumerated().map { position, tier in
+            Explanation.Threshold(
+                tier: tier.name, minScore: tier.minScore,
+                upThreshold: tier.minScore.map { $0 + policy.hysteresis },
+                download: tier.download, upload: tier.upload, isCurrent: position == Int(record.tier))
+        }
+        let dwellEnd = record.since + policy.minDwell
+        let override = activeOverride(slot)
+        let next = rules.nextDue(record, override: override, at: now).map {
+            Explanation.NextChange(at: $0.at, reason: $0.reason)
+        }
+        let staleAt = policy.staleAfter.flatMap { record.hasScore ? record.scoreAt + $0 : nil }
+        return Explanation(
+            user: user, at: now, tier: tierName, rule: rule,
+            rawScore: record.hasScore ? record.raw : nil,
+            scoreAt: record.hasScore ? record.scoreAt : nil,
+            score: score, baseline: policy.baseline, halfLife: policy.halfLife,
+            hysteresis: policy.hysteresis, minDwell: policy.minDwell, staleAfter: policy.staleAfter,
+            since: record.since, dwellUntil: now < dwellEnd ? dwellEnd : nil, staleAt: staleAt,
+            exempt: record.flags.contains(.exempt), override: overrides[found],
+            thresholds: thresholds, nextChange: next,
+            summary: summary(user: user, tier: tierName, rule: rule, score: score, record: record, slot: slot))
+    }
+
+    /// The rule as of `now`, re-derived (not stored) so it reflects decay since the last change.
+    func currentRule(_ slot: Int, at time: Double) -> TierRule {
+        rules.decide(records[slot], override: activeOverride(slot), at: time).rule
+    }
+
+    private func summary(user: String, tier: String, rule: TierRule, score: Double?, record: UserRecord, slot: Int) -> String {
+        let scoreText = score.map { "score \(($0 * 100).rounded() / 100)" } ?? "no score"
+        let current = Int(record.tier)
+        switch rule {
+        case .override:
+            let stored = overrides[Int32(slot)]
+            let until = stored?.until.map { " until \($0)" } ?? " until cleared"
+            return "\(user) is in \(tier) by operator override\(until)\(stored?.reason.map { " (\($0))" } ?? "")."
+        case .exempt:
+            return "\(user) is exempt: always in the best tier, \(tier)."
+        case .noScore:
+            return "\(user) has no score yet: default tier \(tier)."
+        case .stale:
+            return "\(user) sent no event for stale_after: back to default tier \(tier) (fail open); \(scoreText)."
+        case .threshold:
+            let floor = rules.ladder.downThreshold(of: current).map { "at least \($0)" } ?? "below every threshold"
+            return "\(user) is in \(tier): \(scoreText), \(floor)."
+        case .hysteresisHold:
+            let up = rules.ladder.upThreshold(above: current).map { "\($0)" } ?? "-"
+            return "\(user) stays in \(tier): \(scoreText) qualifies for a better tier but not by the hysteresis margin (needs \(up))."
+        case .dwellHold:
+            return "\(user) stays in \(tier): \(scoreText) warrants a change, held until min_dwell ends at \(record.since + policy.minDwell)."
+        case .added, .removed:
+            return "\(user) is in \(tier)."
+        }
+    }
+}

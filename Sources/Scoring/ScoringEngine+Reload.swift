@@ -1,0 +1,63 @@
+import HeapModule
+
+extension ScoringEngine {
+    /// Users file reload: adds new ids (no score, default tier; exempt ones on the best
+    /// tier) and forgets ids no longer listed, with their scores and overrides.
+    /// Returns one `.added` change (empty `from`) per new user and one `.removed` change
+    /// (empty `to`) per dropped user, for the audit log and the enforcer.
+    public mutating func setUsers(_ ids: some Sequence<String>, now: Double) -> [TierChange] {
+        let wanted = Set(ids)
+        var changes: [TierChange] = []
+        for slot in records.indices where records[slot].isLive && !wanted.contains(self.ids[slot]) {
+            let record = records[slot]
+            changes.append(TierChange(
+                user: self.ids[slot], from: policy.tiers[Int(record.tier)].name, to: "", at: now,
+                score: rules.score(of: record, at: now), rule: .removed, reason: nil))
+            removeUser(slot: slot)
+        }
+        for id in wanted where index[id] == nil {
+            let slot = insertUser(id, at: now)
+            let record = records[slot]
+            changes.append(TierChange(
+                user: id, from: "", to: policy.tiers[Int(record.tier)].name, at: now,
+                score: nil, rule: .added, reason: nil))
+        }
+        clock = max(clock, now)
+        compactQueueIfNeeded()
+        return changes
+    }
+
+    /// Config reload: re-applies the new rules to every user at `now` (an O(users) pass,
+    /// acceptable on reload only). Tiers are matched by name; a user whose tier vanished is
+    /// placed afresh immediately, otherwise hysteresis and dwell still apply. Overrides
+    /// naming a vanished tier are dropped. Returns every resulting tier change.
+    public mutating func updatePolicy(_ newPolicy: ScoringPolicy, now: Double) -> [TierChange] {
+        let oldNames = policy.tiers.map(\.name)
+        let remap = oldNames.map { newPolicy.tierIndex(named: $0) }
+        policy = newPolicy
+        rules = TierRules(policy: newPolicy)
+        for (key, stored) in overrides where newPolicy.tierIndex(named: stored.tier) == nil {
+            overrides[key] = nil
+            records[Int(key)].flags.remove(.overridden)
+        }
+        var changes: [TierChange] = []
+        queue = Heap()
+        for slot in records.indices where records[slot].isLive {
+            var record = records[slot]
+            let oldName = oldNames[Int(record.tier)]
+            if newPolicy.exempt.contains(ids[slot]) { record.flags.insert(.exempt) } else { record.flags.remove(.exempt) }
+            if let mapped = remap[Int(record.tier)] {
+                record.tier = UInt8(mapped)
+            } else {
+                record.tier = UInt8(rules.defaultTier)
+                record.basis = .unplaced
+            }
+            record.due = .infinity
+            record.queued = .infinity
+            records[slot] = record
+            if let change = evaluate(slot, at: now, reason: "config reload", from: oldName) { changes.append(change) }
+        }
+        clock = max(clock, now)
+        return changes
+    }
+}

@@ -1,0 +1,54 @@
+extension ScoringEngine {
+    /// The whole state, for the daemon to persist.
+    public func snapshot() -> ScoringSnapshot {
+        var users: [ScoringSnapshot.User] = []
+        users.reserveCapacity(index.count)
+        for slot in records.indices where records[slot].isLive {
+            let record = records[slot]
+            users.append(ScoringSnapshot.User(
+                id: ids[slot], tier: policy.tiers[Int(record.tier)].name, since: record.since,
+                rawScore: record.hasScore ? record.raw : nil,
+                scoreAt: record.hasScore ? record.scoreAt : nil,
+                override: overrides[Int32(slot)], basis: record.basis))
+        }
+        return ScoringSnapshot(version: 1, takenAt: clock, users: users, counters: counters)
+    }
+
+    /// Restores a persisted state for the current users file and policy. Snapshot users no
+    /// longer listed are dropped; listed users missing from the snapshot start fresh; a
+    /// tier that no longer exists is re-placed. Changes that fell due while the daemon was
+    /// down are not applied here: the first `advance(to: now)` returns them, each stamped
+    /// with the instant it became due (never before the snapshot was taken).
+    public init(policy: ScoringPolicy, users: some Sequence<String>, snapshot: ScoringSnapshot, now: Double) {
+        self.init(policy: policy, users: users, now: now)
+        counters = snapshot.counters
+        let from = snapshot.takenAt
+        for saved in snapshot.users {
+            guard let found = index[saved.id] else { continue }
+            let slot = Int(found)
+            var record = records[slot]
+            if let raw = saved.rawScore, let at = saved.scoreAt, raw.isFinite, at.isFinite {
+                record.raw = raw
+                record.scoreAt = at
+            }
+            record.since = saved.since
+            if let tier = policy.tierIndex(named: saved.tier) {
+                record.tier = UInt8(tier)
+                record.basis = saved.basis
+            } else {
+                record.basis = .unplaced
+            }
+            if let override = saved.override, policy.tierIndex(named: override.tier) != nil {
+                overrides[found] = override
+                record.flags.insert(.overridden)
+            }
+            records[slot] = record
+        }
+        for slot in records.indices where records[slot].isLive {
+            let due = rules.nextDue(records[slot], override: activeOverride(slot), at: min(from, now))
+            records[slot].due = due?.at ?? .infinity
+        }
+        clock = max(now, from)
+        rebuildQueue()
+    }
+}

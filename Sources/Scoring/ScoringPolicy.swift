@@ -1,0 +1,69 @@
+/// The scoring rules from the `[scoring]`, `[feed]` and `[[tier]]` config sections.
+///
+/// Building one validates it, and normalises `tiers` into best-first order (descending
+/// `minScore`, catch-all last), so every engine index computation can rely on that order.
+/// Durations are seconds.
+public struct ScoringPolicy: Sendable, Equatable {
+    /// Score of a user with no data, and the value decay pulls every score toward.
+    public private(set) var baseline: Double
+    /// Deviations from `baseline` halve every `halfLife` seconds; 0 disables decay.
+    public private(set) var halfLife: Double
+    /// Points above a better tier's `minScore` needed to move up into it.
+    public private(set) var hysteresis: Double
+    /// Seconds after a tier change during which no score-driven change happens.
+    public private(set) var minDwell: Double
+    /// Seconds without an event after which a user falls back to `defaultTier`; nil = never.
+    public private(set) var staleAfter: Double?
+    public private(set) var defaultTier: String
+    /// Users never throttled: they always get the best (first) tier unless overridden.
+    public private(set) var exempt: Set<String>
+    /// Best first: descending `minScore`, catch-all last.
+    public private(set) var tiers: [TierDefinition]
+
+    public init(
+        baseline: Double,
+        halfLife: Double,
+        hysteresis: Double,
+        minDwell: Double,
+        staleAfter: Double?,
+        defaultTier: String,
+        exempt: Set<String>,
+        tiers: [TierDefinition]
+    ) throws(ScoringPolicyError) {
+        guard baseline.isFinite else { throw .invalidValue(field: "baseline", value: baseline) }
+        guard halfLife.isFinite, halfLife >= 0 else { throw .invalidValue(field: "half_life", value: halfLife) }
+        guard hysteresis.isFinite, hysteresis >= 0 else { throw .invalidValue(field: "hysteresis", value: hysteresis) }
+        guard minDwell.isFinite, minDwell >= 0 else { throw .invalidValue(field: "min_dwell", value: minDwell) }
+        if let staleAfter, !(staleAfter.isFinite && staleAfter > 0) {
+            throw .invalidValue(field: "stale_after", value: staleAfter)
+        }
+        guard !tiers.isEmpty else { throw .noTiers }
+        guard tiers.count <= Int(UInt8.max) else { throw .tooManyTiers(tiers.count) }
+        var seen = Set<String>()
+        for tier in tiers {
+            guard seen.insert(tier.name).inserted else { throw .duplicateTierName(tier.name) }
+            if let m = tier.minScore, !m.isFinite { throw .invalidValue(field: "min_score of \(tier.name)", value: m) }
+        }
+        let catchAll = tiers.filter { $0.minScore == nil }
+        guard !catchAll.isEmpty else { throw .missingCatchAll }
+        guard catchAll.count == 1 else { throw .multipleCatchAll(catchAll.map(\.name)) }
+        let ranked = tiers.filter { $0.minScore != nil }.sorted { $0.minScore! > $1.minScore! }
+        for (a, b) in zip(ranked, ranked.dropFirst()) where a.minScore == b.minScore {
+            throw .overlappingThresholds(a.name, b.name)
+        }
+        guard seen.contains(defaultTier) else { throw .unknownDefaultTier(defaultTier) }
+        self.baseline = baseline
+        self.halfLife = halfLife
+        self.hysteresis = hysteresis
+        self.minDwell = minDwell
+        self.staleAfter = staleAfter
+        self.defaultTier = defaultTier
+        self.exempt = exempt
+        self.tiers = ranked + catchAll
+    }
+
+    /// Position of a tier in `tiers` (0 = best).
+    public func tierIndex(named name: String) -> Int? {
+        tiers.firstIndex { $0.name == name }
+    }
+}

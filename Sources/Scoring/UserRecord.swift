@@ -1,0 +1,31 @@
+/// The compact per-user state, stored densely in an array indexed by the interned user index.
+///
+/// 48 bytes per user: scores and instants stay `Double` because wall-clock timestamps
+/// need it and the budget (512 bytes/user) allows it; tier and basis are single bytes.
+struct UserRecord: Sendable {
+    /// Raw score as last set, valid only when `hasScore`.
+    var raw: Double = 0
+    /// Time of the last applied event (the decay origin and the staleness clock); NaN = never.
+    var scoreAt: Double = .nan
+    /// Instant of the last tier change: the dwell clock.
+    var since: Double
+    /// When the next change caused by time alone is due; +infinity = none.
+    var due: Double = .infinity
+    /// Earliest `due` currently queued in the heap for this user; +infinity = none.
+    /// Entries that do not match it are stale and skipped (lazy invalidation).
+    var queued: Double = .infinity
+    /// Index into the policy's tiers (0 = best).
+    var tier: UInt8
+    var basis: TierBasis
+    var flags: Flags = []
+
+    struct Flags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let live = Flags(rawValue: 1)
+        static let exempt = Flags(rawValue: 2)
+        static let overridden = Flags(rawValue: 4)
+    }
+
+    var hasScore: Bool { !scoreAt.isNaN }
+    var isLive: Bool { flags.contains(.live) }
+}
