@@ -33,6 +33,7 @@ struct FeedCSVLineReader {
            tsField.map({ $0.elementsEqual("ts".utf8) }) ?? true {
             return nil
         }
+        guard !userField.isEmpty else { throw .missingUser }
         let user = try FeedUserID.make(userField)
         let change: ScoreChange
         if valueField.starts(with: deltaPrefix) {

@@ -143,7 +143,10 @@ struct FeedJSONObjectReader {
     /// The number at the cursor; a value of another type is `wrongType`/`nestedValue`.
     private mutating func numberToken() throws(FeedRejectionReason) -> UnsafeRawBufferPointer {
         let b = peek()
-        guard b == ASCII.minus || ASCII.isDigit(b) || b == UInt8(ascii: "N") || b == UInt8(ascii: "I") else {
+        // `+` and `.` cannot start a JSON number, but a producer meant one: say `badNumber`.
+        guard b == ASCII.minus || ASCII.isDigit(b) || b == UInt8(ascii: "N") || b == UInt8(ascii: "I")
+            || b == ASCII.plus || b == ASCII.dot
+        else {
             throw wrongValue()
         }
         return scanToken()

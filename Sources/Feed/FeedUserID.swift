@@ -8,8 +8,7 @@ enum FeedUserID {
 
     /// Validates `bytes` as a user id and returns it as a String.
     static func make(_ bytes: UnsafeRawBufferPointer) throws(FeedRejectionReason) -> String {
-        guard !bytes.isEmpty else { throw .missingUser }
-        guard bytes.count <= maxLength else { throw .badUserID }
+        guard !bytes.isEmpty, bytes.count <= maxLength else { throw .badUserID }
         for b in bytes where !isAllowed(b) { throw .badUserID }
         return String(decoding: bytes, as: UTF8.self)
     }
