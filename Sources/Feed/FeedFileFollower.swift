@@ -1,0 +1,60 @@
+import Synchronization
+
+/// The file feed: follows the feed file and hands its new lines to the daemon in batches.
+///
+/// Reading rules (append, truncation, rotation, delete/re-create, resume) are those of
+/// `FeedFileReader`; this type adds the waiting (inotify on the directory) and makes it
+/// safe to query from other tasks. Batches hold up to one 64 KiB read of lines, so a
+/// large backlog is applied in few journal writes.
+public final class FeedFileFollower: Sendable {
+    /// How often the file is re-checked even without an inotify event.
+    public static let rescanInterval: Duration = .seconds(2)
+
+    public let path: String
+    private let reader: Mutex<FeedFileReader>
+
+    /// - Parameter resumeFrom: the position persisted after the last batch applied, if any.
+    public init(path: String, parser: FeedLineParser, resumeFrom: FeedFilePosition?) {
+        self.path = path
+        self.reader = Mutex(FeedFileReader(path: path, parser: parser, resumeFrom: resumeFrom))
+    }
+
+    /// What this source has read so far (since this follower was created).
+    public var counters: FeedCounters {
+        reader.withLock { $0.counters }
+    }
+
+    /// The position after the last line consumed.
+    public var position: FeedFilePosition {
+        reader.withLock { $0.position }
+    }
+
+    /// Reads the next batch of what the file holds now, without waiting; nil when
+    /// nothing changed. Call repeatedly until nil to catch up.
+    public func readAvailable() throws -> FeedBatch? {
+        try reader.withLock { reader throws(FeedFileError) in try reader.readBatch() }
+    }
+
+    /// Delivers every batch, present and future, to `onBatch`, one at a time, until the
+    /// task is cancelled (then it returns). `onBatch` should make the events durable and
+    /// persist `batch.position`; an error it throws ends the run.
+    ///
+    /// Reads of the regular file happen on the calling task (they do not block on
+    /// writers); the waiting is done by inotify without holding a thread.
+    public func run(_ onBatch: @Sendable (FeedBatch) async throws -> Void) async throws {
+        let watch = try InotifyDirectoryWatch(directory: Self.directory(of: path))
+        let wakeups = watch.wakeups(tick: Self.rescanInterval)
+        var iterator = wakeups.makeAsyncIterator()
+        repeat {
+            while !Task.isCancelled, let batch = try readAvailable() {
+                try await onBatch(batch)
+            }
+        } while await iterator.next() != nil && !Task.isCancelled
+    }
+
+    /// The directory part of `path` (`.` for a bare file name).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

@@ -1,0 +1,173 @@
+import Glibc
+import NIOCore
+import NIOPosix
+import Scoring
+import Synchronization
+
+/// The socket feed: producers connect to a Unix stream socket, send lines, shut down
+/// their write side, and get one JSON reply once their events are durable.
+///
+/// Each connection is served by its own task, so a stalled producer only holds its own
+/// slot (until `idleTimeout`). Per connection, events are handed to `onBatch` in chunks
+/// of at most `maxEventsPerBatch` as they arrive (reading pauses while `onBatch` runs:
+/// back-pressure instead of buffering), the rest after the half-close, and only then is
+/// the reply sent. If `onBatch` throws, the reply is an `apply_failed` refusal; chunks
+/// handed over before that stay applied (the reply's `accepted` would be wrong, so it
+/// is not sent).
+public final class FeedSocketServer: Sendable {
+    public let path: String
+    private let parser: FeedLineParser
+    private let limits: FeedSocketLimits
+    private let onBatch: @Sendable ([ScoreEvent]) async throws -> Void
+    private let running = Mutex<Running?>(nil)
+    private let activeConnections = Atomic<Int>(0)
+    private let totals = Mutex(FeedCounters())
+
+    private struct Running: Sendable {
+        let serverChannel: any Channel
+        let acceptLoop: Task<Void, Never>
+    }
+
+    private typealias Connection = NIOAsyncChannel<ByteBuffer, ByteBuffer>
+
+    public init(
+        path: String,
+        parser: FeedLineParser,
+        limits: FeedSocketLimits = .init(),
+        onBatch: @escaping @Sendable ([ScoreEvent]) async throws -> Void
+    ) {
+        self.path = path
+        self.parser = parser
+        self.limits = limits
+        self.onBatch = onBatch
+    }
+
+    /// What this source has received so far, over all connections that ended.
+    public var counters: FeedCounters {
+        totals.withLock { $0 }
+    }
+
+    /// Connections being served now.
+    public var connectionCount: Int {
+        activeConnections.load(ordering: .relaxed)
+    }
+
+    /// Binds the socket (replacing a stale socket file, never another kind of file), sets
+    /// its mode, and starts accepting in the background. Returns once it is listening.
+    public func start() async throws {
+        let idleTimeout = TimeAmount(limits.idleTimeout)
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try channel.pipeline.syncOperations.addHandler(FeedIdleTimeoutHandler())
+                    return try Connection(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+                }
+            }
+        // The file is created with the umask's mode; set the intended one.
+        guard chmod(path, mode_t(limits.socketMode)) == 0 else {
+            let error = errno
+            try? await server.channel.close()
+            throw FeedFileError.system(call: "chmod", path: path, errno: error)
+        }
+        let task = Task { await self.accept(server) }
+        running.withLock { $0 = Running(serverChannel: server.channel, acceptLoop: task) }
+    }
+
+    /// Stops accepting, ends open connections (without replies), waits for their tasks,
+    /// and removes the socket file.
+    public func stop() async {
+        guard let current = running.withLock({ state -> Running? in defer { state = nil }; return state }) else { return }
+        current.acceptLoop.cancel()
+        try? await current.serverChannel.close()
+        await current.acceptLoop.value
+        unlink(path)
+    }
+
+    private func accept(_ server: NIOAsyncChannel<Connection, Never>) async {
+        await withDiscardingTaskGroup { group in
+            do {
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        let (admitted, _) = activeConnections.add(1, ordering: .relaxed)
+                        if admitted > limits.maxConnections {
+                            activeConnections.subtract(1, ordering: .relaxed)
+                            group.addTask { await self.refuse(connection) }
+                        } else {
+                            group.addTask {
+                                await self.serve(connection)
+                                self.activeConnections.subtract(1, ordering: .relaxed)
+                            }
+                        }
+                    }
+                }
+            } catch {
+                // The server channel was closed (stop) or failed: stop accepting.
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Serves one producer: lines in, batches out, one reply.
+    private func serve(_ connection: Connection) async {
+        var session = FeedSocketSession(parser: parser, maxReportedErrors: limits.maxReportedErrors)
+        try? await connection.executeThenClose { inbound, outbound in
+            do {
+                do {
+                    for try await buffer in inbound {
+                        buffer.withUnsafeReadableBytes { session.consume($0) }
+                        if session.pendingEvents.count >= limits.maxEventsPerBatch {
+                            try await handOver(session.takeEvents())
+                        }
+                    }
+                } catch is FeedIdleTimeoutHandler.IdleTimeout {
+                    record(session.counters)
+                    try await outbound.write(ByteBuffer(string: FeedSocketRefusal.idleTimeout.jsonLine))
+                    return
+                }
+                session.finish()
+                let rest = session.takeEvents()
+                if !rest.isEmpty { try await handOver(rest) }
+                record(session.counters)
+                try await outbound.write(ByteBuffer(string: session.reply.jsonLine))
+            } catch let refusal as FeedSocketRefusal {
+                record(session.counters)
+                try await outbound.write(ByteBuffer(string: refusal.jsonLine))
+            }
+        }
+    }
+
+    /// Calls `onBatch`, turning its failure into the refusal sent to the producer.
+    private func handOver(_ events: [ScoreEvent]) async throws {
+        do {
+            try await onBatch(events)
+        } catch {
+            throw FeedSocketRefusal.applyFailed(error)
+        }
+    }
+
+    /// Answers a connection over the limit, then waits for the producer to finish
+    /// sending (bounded by the idle timeout) so it can read the answer: closing with
+    /// unread data would reset the connection and lose the refusal.
+    private func refuse(_ connection: Connection) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: FeedSocketRefusal.tooManyConnections.jsonLine))
+            outbound.finish()
+            var drained = 0
+            for try await buffer in inbound {
+                drained += buffer.readableBytes
+                if drained > 1 << 20 { break }
+            }
+        }
+    }
+
+    private func record(_ counters: FeedCounters) {
+        totals.withLock { total in
+            total.accepted += counters.accepted
+            total.blank += counters.blank
+            for (reason, count) in counters.rejected { total.rejected[reason, default: 0] += count }
+        }
+    }
+}

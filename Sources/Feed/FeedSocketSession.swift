@@ -1,0 +1,69 @@
+import Scoring
+
+/// What one feed socket connection has sent so far: lines cut by the splitter (so a line
+/// over the limit is never buffered), events waiting to be handed to the daemon, and the
+/// running totals for the reply. Pure; the server drives it from network reads.
+struct FeedSocketSession {
+    private let parser: FeedLineParser
+    private let maxReportedErrors: Int
+    private var splitter: FeedLineSplitter
+    private(set) var pendingEvents: [ScoreEvent] = []
+    private(set) var accepted = 0
+    private(set) var rejected = 0
+    private(set) var errors: [FeedLineRejection] = []
+    private(set) var counters = FeedCounters()
+
+    init(parser: FeedLineParser, maxReportedErrors: Int) {
+        self.parser = parser
+        self.maxReportedErrors = maxReportedErrors
+        self.splitter = FeedLineSplitter(maxLineLength: parser.maxLineLength)
+    }
+
+    /// Takes in the next bytes received.
+    mutating func consume(_ bytes: UnsafeRawBufferPointer) {
+        let parser = self.parser
+        var results: [(Int, FeedLineResult)] = []
+        splitter.split(bytes) { number, line in results.append((number, Self.parse(line, parser))) }
+        for (number, result) in results { record(number, result) }
+    }
+
+    /// The client finished sending: an unterminated last line still counts.
+    mutating func finish() {
+        let parser = self.parser
+        var results: [(Int, FeedLineResult)] = []
+        splitter.finish { number, line in results.append((number, Self.parse(line, parser))) }
+        for (number, result) in results { record(number, result) }
+    }
+
+    /// Hands over the events accumulated since the last call.
+    mutating func takeEvents() -> [ScoreEvent] {
+        defer { pendingEvents = [] }
+        return pendingEvents
+    }
+
+    /// The reply for everything received.
+    var reply: FeedPushReply {
+        FeedPushReply(accepted: accepted, rejected: rejected, errors: errors)
+    }
+
+    private static func parse(_ line: FeedLineSplitter.Line, _ parser: FeedLineParser) -> FeedLineResult {
+        switch line {
+        case .tooLong: return .rejected(.lineTooLong)
+        case .text(let bytes): return parser.parse(bytes)
+        }
+    }
+
+    private mutating func record(_ number: Int, _ result: FeedLineResult) {
+        counters.record(result)
+        switch result {
+        case .event(let event):
+            accepted += 1
+            pendingEvents.append(event)
+        case .rejected(let reason):
+            rejected += 1
+            if errors.count < maxReportedErrors { errors.append(FeedLineRejection(line: number, reason: reason)) }
+        case .blank:
+            break
+        }
+    }
+}
