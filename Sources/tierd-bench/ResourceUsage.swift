@@ -1,23 +1,26 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
-/// Memory figures of this process, read the way an operator would (`/proc/self/status`).
+/// Memory figures of this process, read the way an operator would.
 enum ResourceUsage {
     /// Peak resident set size (VmHWM) in bytes.
     static func peakResidentBytes() -> UInt64 {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
-        return UInt64(usage.ru_maxrss) * 1024
+        value(of: "VmHWM:")
     }
 
-    /// Current resident set size in bytes.
+    /// Current resident set size (VmRSS) in bytes.
     static func residentBytes() -> UInt64 {
-        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-        defer { fclose(file) }
-        var size: UInt64 = 0
-        var resident: UInt64 = 0
-        guard fscanf(file, "%llu %llu", &size, &resident) == 2 else { return 0 }
-        return resident * UInt64(sysconf(Int32(_SC_PAGESIZE)))
+        value(of: "VmRSS:")
+    }
+
+    private static func value(of key: String) -> UInt64 {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(key) {
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { UInt64($0) } ?? 0
+            return kilobytes * 1024
+        }
+        return 0
     }
 }

@@ -148,7 +148,7 @@ struct DaemonSetup {
             carol,10.98.1.0/30 fd98:1::/64,
 
             """.write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: feedPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: feedPath, contents: nil)
     }
 
     func appendFeed(_ text: String) throws {

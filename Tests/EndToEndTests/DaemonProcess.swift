@@ -7,7 +7,7 @@ final class DaemonProcess {
 
     init(configPath: String, namespace: String, logPath: String, environment: [String: String] = [:]) throws {
         self.logPath = logPath
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["ip", "netns", "exec", namespace, BuiltProducts.tierd, "--config", configPath]

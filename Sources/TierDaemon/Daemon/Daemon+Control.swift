@@ -16,8 +16,9 @@ extension Daemon {
             return .users(users.compactMap { userStatus($0.id, now: now) })
         case .explain:
             let user = request.user ?? ""
-            guard usersByID[user] != nil, let explanation = engine.explain(user, now: now) else { return unknownUser(user) }
-            return .explanation(JSONValue(encoding: explanation) ?? .object([:]))
+            guard let record = usersByID[user], let explanation = engine.explain(user, now: now) else { return unknownUser(user) }
+            return .explanation(
+                ExplanationJSON.render(explanation, floor: configuration.network.floor, addresses: record.addresses.map(\.description)))
         case .override:
             return setOverride(request, now: now)
         case .clear:
@@ -99,14 +100,14 @@ extension Daemon {
         }
         let inSync = enforcer.inSync
         var feed: [String: JSONValue] = [
-            "applied": .number(Double(feedStats.applied)),
-            "rejected": .number(Double(feedStats.rejectedTotal)),
-            "unknown_users": .number(Double(feedStats.unknownUsers)),
-            "out_of_order": .number(Double(feedStats.outOfOrder)),
+            "applied": .integer(Int64(feedStats.applied)),
+            "rejected": .integer(Int64(feedStats.rejectedTotal)),
+            "unknown_users": .integer(Int64(feedStats.unknownUsers)),
+            "out_of_order": .integer(Int64(feedStats.outOfOrder)),
         ]
         if let last = feedStats.lastRejection { feed["last_rejection"] = .string(last) }
         if let file = configuration.feed.file { feed["file"] = .string(file) }
-        if let position = feedPosition { feed["file_offset"] = .number(Double(position.offset)) }
+        if let position = feedPosition { feed["file_offset"] = .integer(Int64(position.offset)) }
         return HealthReport(
             status: inSync ? .ok : .degraded, kernelInSync: inSync, users: users.count, throttled: throttled,
             lastApply: enforcer.lastApplyAt.map { Date(timeIntervalSince1970: $0) },

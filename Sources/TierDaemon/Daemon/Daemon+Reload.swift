@@ -16,13 +16,13 @@ extension Daemon {
         let path = configuration.sourcePath
         let newConfiguration: DaemonConfiguration
         let newUsers: [UserRecord]
-        do {
+        let newPolicy: ScoringPolicy
+        do throws(ConfigErrors) {
             newConfiguration = try ConfigLoader.load(path: path)
             newUsers = try UsersFileLoader.load(path: newConfiguration.network.usersFile)
-        } catch let errors as ConfigErrors {
-            return refuse(errors.errors)
+            newPolicy = try PolicyMapping.scoringPolicy(newConfiguration)
         } catch {
-            return refuse([ConfigError(file: path, line: 0, message: "\(error)")])
+            return refuse(error.errors)
         }
         let restartOnly = Self.restartOnlyChanges(from: configuration, to: newConfiguration)
         if !restartOnly.isEmpty {
@@ -33,7 +33,7 @@ extension Daemon {
         users = newUsers
         usersByID = Dictionary(newUsers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         tiersByName = Dictionary(newConfiguration.tiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var changes = engine.updatePolicy(PolicyMapping.scoringPolicy(newConfiguration), now: now)
+        var changes = engine.updatePolicy(newPolicy, now: now)
         changes += engine.setUsers(newUsers.map(\.id), now: now)
         record(changes)
         snapshotDue = true

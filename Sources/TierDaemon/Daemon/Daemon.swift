@@ -41,28 +41,28 @@ public actor Daemon {
         let now = clock()
         startedAt = now
         lastSnapshotAt = now
-        store = StateStore(directory: configuration.daemon.stateDir)
+        let store = StateStore(directory: configuration.daemon.stateDir)
         try store.prepare()
-        audit = try AuditLog(path: store.auditPath)
-        let policy = PolicyMapping.scoringPolicy(configuration)
+        let snapshot = try store.load()
+        let policy = try PolicyMapping.scoringPolicy(configuration)
         let ids = users.map(\.id)
-        var journalMark = JournalMark()
-        if let snapshot = try store.load() {
-            engine = ScoringEngine(policy: policy, users: ids, snapshot: snapshot.scoring, now: now)
-            if snapshot.feedFilePath == configuration.feed.file {
-                feedPosition = snapshot.feedFilePosition
-            }
-            journalMark = snapshot.journal
-            logger.info("state restored", metadata: ["snapshot": "\(store.snapshotPath)", "written": "\(Timestamps.rfc3339(snapshot.writtenAt))"])
-        } else {
-            engine = ScoringEngine(policy: policy, users: ids, now: now)
-        }
-        journal = EventJournal(directory: store.directory, mark: journalMark)
+        // Every stored property is set from locals, before `self` is used for anything else:
+        // a nonisolated actor initializer may not touch non-Sendable state afterwards.
+        self.store = store
+        audit = try AuditLog(path: store.auditPath)
+        journal = EventJournal(directory: store.directory, mark: snapshot?.journal ?? JournalMark())
         enforcer = try Enforcer(
             configuration: ShaperConfiguration(
                 interface: configuration.network.interface, ifb: configuration.network.ifb,
                 namespace: configuration.network.namespace, takeover: configuration.network.takeover),
             logger: logger)
+        if let snapshot {
+            engine = ScoringEngine(policy: policy, users: ids, snapshot: snapshot.scoring, now: now)
+            feedPosition = snapshot.feedFilePath == configuration.feed.file ? snapshot.feedFilePosition : nil
+            logger.info("state restored", metadata: ["snapshot": "\(store.snapshotPath)", "written": "\(Timestamps.rfc3339(snapshot.writtenAt))"])
+        } else {
+            engine = ScoringEngine(policy: policy, users: ids, now: now)
+        }
     }
 
     /// Creates or adopts the kernel trees and makes them match the restored state.
@@ -71,7 +71,7 @@ public actor Daemon {
         try enforcer.prepare()
         let replay = try journal.unappliedEvents(parser: FeedLineParser(maxLineLength: 1 << 16))
         if !replay.isEmpty {
-            ingest(FeedBatch(events: replay, rejections: [], position: feedPosition), source: .journal)
+            apply(replay, source: .journal)
             logger.info("journal replayed", metadata: ["events": "\(replay.count)"])
         }
         let changes = engine.advance(to: clock())
@@ -88,9 +88,19 @@ public actor Daemon {
     /// Applies one batch of feed events, records their tier changes, and makes the kernel
     /// follow. The batch's end position is remembered with the scores it produced.
     public func ingest(_ batch: FeedBatch, source: FeedSourceKind) {
+        feedStats.record(rejections: batch.rejections, source: source, logger: logger, now: clock())
+        for (reason, count) in Dictionary(grouping: batch.rejections, by: \.reason).mapValues(\.count) {
+            metrics.feedRejected(reason: reason.rawValue, by: count)
+        }
+        if source == .file { feedPosition = batch.position }
+        apply(batch.events, source: source)
+    }
+
+    /// Applies events to the scores, records tier changes and makes the kernel follow.
+    func apply(_ events: [ScoreEvent], source: FeedSourceKind) {
         let now = clock()
         var changes: [TierChange] = []
-        for event in batch.events {
+        for event in events {
             switch engine.apply(event, now: now) {
             case .applied(let change):
                 feedStats.applied += 1
@@ -102,13 +112,11 @@ public actor Daemon {
             case .unknownUser:
                 feedStats.unknownUsers += 1
                 metrics.feedUnknownUsers.increment()
+            case .rejected(let reason):
+                feedStats.rejectedByEngine += 1
+                logger.debug("event rejected by the scoring core", metadata: ["user": "\(event.user)", "reason": "\(reason)"])
             }
         }
-        feedStats.record(rejections: batch.rejections, source: source, logger: logger, now: now)
-        for (reason, count) in Dictionary(grouping: batch.rejections, by: \.reason).mapValues(\.count) {
-            metrics.feedRejected(reason: reason.rawValue, by: count)
-        }
-        if source == .file, let position = batch.position { feedPosition = position }
         snapshotDue = true
         record(changes)
         if !changes.isEmpty { enforce() }
@@ -124,7 +132,7 @@ public actor Daemon {
             return event
         }
         try journal.append(stamped, arrival: now)
-        ingest(FeedBatch(events: stamped, rejections: [], position: nil), source: .socket)
+        apply(stamped, source: .socket)
     }
 
     // MARK: Time
@@ -178,18 +186,18 @@ public actor Daemon {
         let started = ContinuousClock.now
         let report = enforcer.converge(to: desiredShaping(), now: clock())
         metrics.applyDuration.record(started.duration(to: .now))
-        metrics.kernelInSync.set(enforcer.inSync ? 1 : 0)
+        metrics.kernelInSync.set(Double(enforcer.inSync ? 1 : 0))
         if let report {
             metrics.netlinkCreated.increment(by: Int64(report.created))
-            metrics.netlinkChanged.increment(by: Int64(report.changed))
+            metrics.netlinkChanged.increment(by: Int64(report.classesChanged))
             metrics.netlinkDeleted.increment(by: Int64(report.deleted))
             metrics.netlinkErrors.increment(by: Int64(report.errors.count))
-            let repaired = report.created + report.changed + report.deleted
+            let repaired = report.created + report.classesChanged + report.deleted
             if repairing && repaired > 0 {
                 metrics.reconcileRepairs.increment(by: Int64(repaired))
                 logger.warning(
                     "kernel drift repaired",
-                    metadata: ["created": "\(report.created)", "changed": "\(report.changed)", "deleted": "\(report.deleted)"])
+                    metadata: ["created": "\(report.created)", "changed": "\(report.classesChanged)", "deleted": "\(report.deleted)"])
             }
         }
     }

@@ -74,8 +74,15 @@ public struct EnforcementTotals: Sendable {
     mutating func add(_ report: ConvergeReport) {
         passes += 1
         created += report.created
-        changed += report.changed
+        changed += report.classesChanged
         deleted += report.deleted
         errors += report.errors.count
     }
+}
+
+extension ConvergeReport {
+    /// Kernel objects created in the pass (classes, leaf and inner qdiscs, filters).
+    public var created: Int { classesCreated + qdiscsCreated + filtersCreated }
+    /// Kernel objects deleted in the pass.
+    public var deleted: Int { classesDeleted + qdiscsDeleted + filtersDeleted }
 }

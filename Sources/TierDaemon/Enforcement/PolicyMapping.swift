@@ -5,8 +5,11 @@ import TrafficControl
 /// Kept apart from the daemon so that the same mapping serves start-up, reload and the
 /// benchmark, and so the floor is applied in exactly one place.
 public enum PolicyMapping {
-    public static func scoringPolicy(_ configuration: DaemonConfiguration) -> ScoringPolicy {
-        ScoringPolicy(
+    /// Config validation already enforces what the policy checks, so a failure here means
+    /// the two disagree; it is reported as a config error on the file as a whole.
+    public static func scoringPolicy(_ configuration: DaemonConfiguration) throws(ConfigErrors) -> ScoringPolicy {
+        do {
+            return try ScoringPolicy(
             baseline: configuration.scoring.baseline,
             halfLife: configuration.scoring.halfLife,
             hysteresis: configuration.scoring.hysteresis,
@@ -15,8 +18,11 @@ public enum PolicyMapping {
             defaultTier: configuration.scoring.defaultTier,
             exempt: Set(configuration.scoring.exempt),
             tiers: configuration.tiers.map {
-                TierDefinition(name: $0.name, minScore: $0.minScore, download: $0.download, upload: $0.upload)
-            })
+                    TierDefinition(name: $0.name, minScore: $0.minScore, download: $0.download, upload: $0.upload)
+                })
+        } catch {
+            throw ConfigErrors([ConfigError(file: configuration.sourcePath, line: 0, message: "\(error)")])
+        }
     }
 
     /// Rate actually programmed for a tier rate: never below the floor, even if a future

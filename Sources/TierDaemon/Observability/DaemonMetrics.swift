@@ -18,41 +18,45 @@ public final class DaemonMetrics: Sendable {
     let kernelInSync: Gauge
 
     public init() {
-        feedAccepted = registry.makeCounter(name: "tierd_feed_events_applied_total", help: "Feed events applied to scores.")
-        feedUnknownUsers = registry.makeCounter(name: "tierd_feed_unknown_user_total", help: "Feed events for ids not in the users file.")
-        feedOutOfOrder = registry.makeCounter(name: "tierd_feed_out_of_order_total", help: "Timestamped events older than the last one applied, ignored.")
-        tierChanges = registry.makeCounter(name: "tierd_tier_changes_total", help: "Tier changes decided.")
-        netlinkCreated = registry.makeCounter(name: "tierd_netlink_objects_total", labels: [("operation", "create")], help: "Kernel objects changed through netlink.")
-        netlinkChanged = registry.makeCounter(name: "tierd_netlink_objects_total", labels: [("operation", "change")], help: "Kernel objects changed through netlink.")
-        netlinkDeleted = registry.makeCounter(name: "tierd_netlink_objects_total", labels: [("operation", "delete")], help: "Kernel objects changed through netlink.")
-        netlinkErrors = registry.makeCounter(name: "tierd_netlink_errors_total", help: "Kernel refusals of netlink requests.")
-        reconcileRepairs = registry.makeCounter(name: "tierd_reconcile_repairs_total", help: "Kernel objects restored because the kernel had drifted from tierd's state.")
+        feedAccepted = registry.makeCounter(descriptor: Self.metric("feed_events_applied_total", "Feed events applied to scores."))
+        feedUnknownUsers = registry.makeCounter(descriptor: Self.metric("feed_unknown_user_total", "Feed events for ids not in the users file."))
+        feedOutOfOrder = registry.makeCounter(descriptor: Self.metric("feed_out_of_order_total", "Timestamped events older than the last one applied, ignored."))
+        tierChanges = registry.makeCounter(descriptor: Self.metric("tier_changes_total", "Tier changes decided."))
+        netlinkCreated = registry.makeCounter(descriptor: Self.metric("netlink_objects_total", "Kernel objects changed through netlink."), labels: [("operation", "create")])
+        netlinkChanged = registry.makeCounter(descriptor: Self.metric("netlink_objects_total", "Kernel objects changed through netlink."), labels: [("operation", "change")])
+        netlinkDeleted = registry.makeCounter(descriptor: Self.metric("netlink_objects_total", "Kernel objects changed through netlink."), labels: [("operation", "delete")])
+        netlinkErrors = registry.makeCounter(descriptor: Self.metric("netlink_errors_total", "Kernel refusals of netlink requests."))
+        reconcileRepairs = registry.makeCounter(descriptor: Self.metric("reconcile_repairs_total", "Kernel objects restored because the kernel had drifted from tierd's state."))
         applyDuration = registry.makeDurationHistogram(
-            name: "tierd_apply_duration_seconds",
-            buckets: [.microseconds(100), .milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)],
-            help: "Time of one convergence pass.")
-        kernelInSync = registry.makeGauge(name: "tierd_kernel_in_sync", help: "1 when the kernel matched the wanted state after the last pass.")
+            descriptor: Self.metric("apply_duration", "Time of one convergence pass.", unit: "seconds"),
+            buckets: [.microseconds(100), .milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)])
+        kernelInSync = registry.makeGauge(descriptor: Self.metric("kernel_in_sync", "1 when the kernel matched the wanted state after the last pass."))
     }
 
     /// Feed rejections by enumerated reason (bounded label set).
     func feedRejected(reason: String, by count: Int) {
-        registry.makeCounter(name: "tierd_feed_rejected_total", labels: [("reason", reason)], help: "Feed lines rejected, by reason.")
+        registry.makeCounter(descriptor: Self.metric("feed_rejected_total", "Feed lines rejected, by reason."), labels: [("reason", reason)])
             .increment(by: Int64(count))
     }
 
     /// Per-tier gauges refreshed at scrape time from the daemon's state and class counters.
     func setTierGauges(usersPerTier: [String: Int], traffic: [TierTraffic]) {
         for (tier, count) in usersPerTier {
-            registry.makeGauge(name: "tierd_users", labels: [("tier", tier)], help: "Users currently in each tier.").set(Double(count))
+            registry.makeGauge(descriptor: Self.metric("users", "Users currently in each tier."), labels: [("tier", tier)]).set(Double(count))
         }
         for row in traffic {
             let labels = [("tier", row.tier), ("direction", row.direction)]
-            registry.makeGauge(name: "tierd_tier_bytes", labels: labels, help: "Bytes sent by the classes of users now in this tier (class counters).").set(Double(row.bytes))
-            registry.makeGauge(name: "tierd_tier_drops", labels: labels, help: "Packets dropped by the classes of users now in this tier (class counters).").set(Double(row.drops))
+            registry.makeGauge(descriptor: Self.metric("tier_bytes", "Bytes sent by the classes of users now in this tier (class counters)."), labels: labels).set(Double(row.bytes))
+            registry.makeGauge(descriptor: Self.metric("tier_drops", "Packets dropped by the classes of users now in this tier (class counters)."), labels: labels).set(Double(row.drops))
         }
     }
 
     public func render() -> String { registry.emitToString() }
+
+    /// Every tierd metric is `tierd_<name>[_<unit>]`.
+    static func metric(_ name: String, _ help: String, unit: String = "") -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "tierd", metricName: name, unitName: unit, helpText: help)
+    }
 }
 
 /// Bytes and drops summed over the classes of one tier in one direction.

@@ -29,7 +29,9 @@ public struct JournalLogHandler: LogHandler {
             line += " \(key)=\(merged[key]!)"
         }
         line += "\n"
-        _ = line.withCString { fputs($0, stderr) }
+        // One write(2) per event so lines from concurrent tasks never interleave.
+        var bytes = Array(line.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     static func priority(_ level: Logger.Level) -> Int {

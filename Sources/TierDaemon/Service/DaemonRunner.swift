@@ -2,6 +2,7 @@ import Feed
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// What `tierd --config PATH` does: validate, restore, converge, announce READY, then run
 /// the services until SIGTERM. Shaping is left in place on exit so that stopping or
@@ -12,14 +13,11 @@ public enum DaemonRunner {
         if let level = environment["TIERD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logger.logLevel = level }
         let configuration: DaemonConfiguration
         let users: [UserRecord]
-        do {
+        do throws(ConfigErrors) {
             configuration = try ConfigLoader.load(path: configPath)
             users = try UsersFileLoader.load(path: configuration.network.usersFile)
-        } catch let errors as ConfigErrors {
-            for error in errors.errors { logger.critical("\(error)") }
-            return ExitStatus.config
         } catch {
-            logger.critical("cannot load configuration: \(error)")
+            for problem in error.errors { logger.critical("\(problem)") }
             return ExitStatus.config
         }
 
@@ -34,10 +32,11 @@ public enum DaemonRunner {
         }
 
         let parser = FeedLineParser(maxLineLength: configuration.feed.maxLine)
+        let reloadSignals = await UnixSignalsSequence(trapping: .sighup)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ControlService(daemon: daemon, path: configuration.daemon.controlSocket, notifier: notifier)),
             .init(service: TickService(daemon: daemon)),
-            .init(service: ReloadService(daemon: daemon, notifier: notifier)),
+            .init(service: ReloadService(daemon: daemon, notifier: notifier, signals: reloadSignals)),
         ]
         if let file = configuration.feed.file {
             services.append(.init(service: FeedFileService(daemon: daemon, path: file, parser: parser)))

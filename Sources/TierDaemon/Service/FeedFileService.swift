@@ -9,10 +9,14 @@ struct FeedFileService: Service {
 
     func run() async throws {
         let follower = FeedFileFollower(path: path, parser: parser, resumeFrom: await daemon.feedResumePosition())
-        try await cancelWhenGracefulShutdown {
-            try await follower.run { batch in
-                await daemon.ingest(batch, source: .file)
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await follower.run { batch in
+                    await daemon.ingest(batch, source: .file)
+                }
             }
+        } catch is CancellationError {
+            // Shutdown: the follower stops where it is; the position is in the snapshot.
         }
     }
 }

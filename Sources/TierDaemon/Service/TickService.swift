@@ -9,11 +9,10 @@ struct TickService: Service {
     var interval: Duration = .milliseconds(200)
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                await daemon.tick()
-            }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // A sleep cut short by shutdown is not an error: the loop condition ends it.
+            try? await Task.sleep(for: interval)
+            await daemon.tick()
         }
     }
 }

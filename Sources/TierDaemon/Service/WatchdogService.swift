@@ -8,12 +8,10 @@ struct WatchdogService: Service {
     let interval: Duration
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let status = await daemon.summaryLine()
-                notifier.send(["WATCHDOG=1", "STATUS=" + status])
-                try await Task.sleep(for: interval)
-            }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let status = await daemon.summaryLine()
+            notifier.send(["WATCHDOG=1", "STATUS=" + status])
+            try? await Task.sleep(for: interval)
         }
     }
 }
