@@ -94,7 +94,7 @@ ctl status
 echo "== measured throughput (iperf3, TCP, 3 s per user and direction)"
 table
 
-echo "== bob's score recovers, carol's drops further, alice gets a delta"
+echo "== bob's score recovers, alice gets a delta of -400"
 cat >> "$run/scores.jsonl" <<'FEED'
 {"user":"bob","score":900,"reason":"quota-reset"}
 {"user":"alice","delta":-400,"reason":"fair-use"}
@@ -105,7 +105,9 @@ echo "== why is alice where she is?"
 ctl explain alice
 echo "== measured throughput after the change"
 table
-echo "== kernel view (read-only, for the curious): classes on sub0"
-ip netns exec "$isp" tc -s class show dev sub0 | grep -E '^class htb [0-9a-f]+:[0-9a-f]+ parent [0-9a-f]+:' | head -n 8 || true
+echo "== kernel view (read with tc, for the curious): per-user classes, download on sub0, upload on ifb-demo"
+for dev in sub0 ifb-demo; do
+  ip netns exec "$isp" tc class show dev "$dev" | grep -vE 'rate [0-9.]+Gbit' || true
+done
 echo "== tierd log"
 cat "$run/tierd.log"
