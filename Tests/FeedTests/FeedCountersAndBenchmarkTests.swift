@@ -22,7 +22,7 @@ import Testing
         #expect(FeedBenchmark.ingestLinesPerSecond(lines: 20_000) > 0)
     }
 
-    @Test func pushReplyWireFormat() {
+    @Test func pushReplyWireFormat() throws {
         let reply = FeedPushReply(accepted: 3, rejected: 1, errors: [FeedLineRejection(line: 2, reason: .badUserID)])
         #expect(reply.jsonLine == #"{"accepted":3,"rejected":1,"errors":[{"line":2,"reason":"bad_user_id"}]}"# + "\n")
         let refusal = FeedSocketRefusal(error: "apply_failed", message: "disk \"full\"\n\u{1}")
