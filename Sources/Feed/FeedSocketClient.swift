@@ -14,19 +14,25 @@ public enum FeedSocketClient {
 
     /// Sends `lines` (each one line; a string containing newlines becomes several),
     /// half-closes, and returns the daemon's reply once the events are durable.
-    /// Throws `FeedSocketRefusal` when the daemon refuses (connection limit, apply failure)
-    /// and `FeedPushError` when the reply is missing or unreadable.
+    /// Throws `FeedSocketRefusal` when the daemon refuses (connection limit, idle timeout,
+    /// apply failure) and `FeedPushError` when the socket cannot be reached or the reply is
+    /// missing or unreadable.
     public static func push(lines: [String], to path: String) async throws -> FeedPushReply {
-        let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.allowRemoteHalfClosure, value: true)
-            .connect(unixDomainSocketPath: path) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(isOutboundHalfClosureEnabled: true)
-                    )
+        let connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.allowRemoteHalfClosure, value: true)
+                .connect(unixDomainSocketPath: path) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(isOutboundHalfClosureEnabled: true)
+                        )
+                    }
                 }
-            }
+        } catch let error as IOError {
+            throw FeedPushError.cannotConnect(path: path, errno: error.errnoCode)
+        }
         let received = try await connection.executeThenClose { inbound, outbound in
             var payload = ByteBuffer()
             for line in lines {

@@ -179,4 +179,11 @@ final class BatchRecorder: Sendable {
         await #expect(throws: (any Error).self) { try await refused.start() }
         #expect(FileManager.default.contents(atPath: regular) == Data("keep".utf8))
     }
+
+    @Test func unreachableSocketIsReportedWithItsErrno() async throws {
+        let dir = try TemporaryDirectory()
+        await #expect(throws: FeedPushError.cannotConnect(path: dir.file("none.sock"), errno: ENOENT)) {
+            _ = try await FeedSocketClient.push(lines: ["a,1"], to: dir.file("none.sock"))
+        }
+    }
 }
