@@ -127,6 +127,9 @@ public final class FeedSocketServer: Sendable {
                     try await outbound.write(ByteBuffer(string: FeedSocketRefusal.idleTimeout.jsonLine))
                     return
                 }
+                // Cancellation (stop) also ends the inbound stream: that is not the
+                // producer's half-close, so nothing more is applied and no reply claims it.
+                if Task.isCancelled { return }
                 session.finish()
                 while !session.pendingEvents.isEmpty {
                     try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))

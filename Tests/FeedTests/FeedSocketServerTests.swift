@@ -186,4 +186,21 @@ final class BatchRecorder: Sendable {
             _ = try await FeedSocketClient.push(lines: ["a,1"], to: dir.file("none.sock"))
         }
     }
+
+    @Test func stopEndsOpenConnectionsWithoutApplyingOrReplying() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("feed.sock")
+        let recorder = BatchRecorder()
+        let server = FeedSocketServer(path: path, parser: FeedLineParser()) { recorder.record($0) }
+        try await server.start()
+        let socket = try RawUnixSocket(connectingTo: path)
+        socket.send("alice,1\n")
+        let deadline = ContinuousClock.now + .seconds(5)
+        while server.connectionCount < 1, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(50))
+        await server.stop()
+        #expect(await socket.readAll() == "")
+        #expect(recorder.all.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
 }
