@@ -54,30 +54,6 @@ private func check(_ result: FeedLineResult, _ parser: FeedLineParser) {
     precondition(value.isFinite && abs(value) <= FeedLineParser.maxMagnitude, "bad value")
     if let ts = event.timestamp { precondition(ts.isFinite && ts >= 0 && ts < 253_402_300_800, "bad ts") }
     if let reason = event.reason { precondition(reason.utf8.count <= 256, "bad reason") }
-    let printed = json(event)
+    let printed = FeedLineEncoder.jsonLine(for: event)
     precondition(parser.parse(printed) == .event(event), "round trip failed: \(printed)")
-}
-
-private func json(_ event: ScoreEvent) -> String {
-    var text = "{\"user\":\"\(event.user)\","
-    switch event.change {
-    case .set(let v): text += "\"score\":\(v)"
-    case .delta(let v): text += "\"delta\":\(v)"
-    }
-    if let ts = event.timestamp { text += ",\"ts\":\(ts)" }
-    if let reason = event.reason {
-        let escaped = reason.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"")
-        text += ",\"reason\":\"\(escaped)\""
-    }
-    return text + "}"
-}
-
-extension String {
-    fileprivate func replacingOccurrences(_ target: Character, _ replacement: String) -> String {
-        var out = ""
-        for character in self {
-            if character == target { out += replacement } else { out.append(character) }
-        }
-        return out
-    }
 }

@@ -12,7 +12,7 @@ swiftc="${SWIFTC:-swiftc}"
 # The parser and splitter: the untrusted-input path, free of NIO and Foundation.
 parser_sources=(
   ASCII FeedNumber FeedTimestamp FeedUserID FeedReasonText FeedJSONObjectReader
-  FeedCSVLineReader FeedLineParser FeedLineResult FeedRejectionReason FeedLineSplitter
+  FeedCSVLineReader FeedLineParser FeedLineResult FeedRejectionReason FeedLineSplitter FeedLineEncoder
 )
 sources=()
 for name in "${parser_sources[@]}"; do sources+=("$root/Sources/Feed/$name.swift"); done

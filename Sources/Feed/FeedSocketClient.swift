@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Scoring
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -60,6 +61,11 @@ public enum FeedSocketClient {
             return reply
         }
         return try decode(received)
+    }
+
+    /// Sends `events` as JSON lines (see `FeedLineEncoder`); otherwise like `push(lines:to:)`.
+    public static func push(events: [ScoreEvent], to path: String) async throws -> FeedPushReply {
+        try await push(lines: events.map(FeedLineEncoder.jsonLine(for:)), to: path)
     }
 
     /// Decodes the first line of what the server sent.

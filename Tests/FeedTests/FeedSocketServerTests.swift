@@ -56,6 +56,9 @@ final class BatchRecorder: Sendable {
             let reply = try await FeedSocketClient.push(lines: ["alice,640", "{\"user\":\"bob\",\"score\":NaN}"], to: path)
             #expect(reply == FeedPushReply(accepted: 1, rejected: 1, errors: [FeedLineRejection(line: 2, reason: .nonFiniteNumber)]))
             #expect(recorder.users == ["alice"])
+            let event = ScoreEvent(user: "carol", change: .delta(-40), timestamp: 1_795_755_600, reason: "abuse-report")
+            #expect(try await FeedSocketClient.push(events: [event], to: path) == FeedPushReply(accepted: 1, rejected: 0, errors: []))
+            #expect(recorder.all.last == [event])
         }
     }
 
