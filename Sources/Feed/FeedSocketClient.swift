@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Scoring
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -14,19 +15,25 @@ public enum FeedSocketClient {
 
     /// Sends `lines` (each one line; a string containing newlines becomes several),
     /// half-closes, and returns the daemon's reply once the events are durable.
-    /// Throws `FeedSocketRefusal` when the daemon refuses (connection limit, apply failure)
-    /// and `FeedPushError` when the reply is missing or unreadable.
+    /// Throws `FeedSocketRefusal` when the daemon refuses (connection limit, idle timeout,
+    /// apply failure) and `FeedPushError` when the socket cannot be reached or the reply is
+    /// missing or unreadable.
     public static func push(lines: [String], to path: String) async throws -> FeedPushReply {
-        let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.allowRemoteHalfClosure, value: true)
-            .connect(unixDomainSocketPath: path) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(isOutboundHalfClosureEnabled: true)
-                    )
+        let connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.allowRemoteHalfClosure, value: true)
+                .connect(unixDomainSocketPath: path) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(isOutboundHalfClosureEnabled: true)
+                        )
+                    }
                 }
-            }
+        } catch let error as IOError {
+            throw FeedPushError.cannotConnect(path: path, errno: error.errnoCode)
+        }
         let received = try await connection.executeThenClose { inbound, outbound in
             var payload = ByteBuffer()
             for line in lines {
@@ -54,6 +61,11 @@ public enum FeedSocketClient {
             return reply
         }
         return try decode(received)
+    }
+
+    /// Sends `events` as JSON lines (see `FeedLineEncoder`); otherwise like `push(lines:to:)`.
+    public static func push(events: [ScoreEvent], to path: String) async throws -> FeedPushReply {
+        try await push(lines: events.map(FeedLineEncoder.jsonLine(for:)), to: path)
     }
 
     /// Decodes the first line of what the server sent.

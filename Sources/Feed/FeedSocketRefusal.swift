@@ -1,5 +1,6 @@
 /// A refusal by the feed socket: `{"error":"code","message":"..."}` instead of a reply.
 public struct FeedSocketRefusal: Error, Sendable, Codable, Equatable {
+    // Declaration order is the wire order (see FeedSocketWire).
     /// `too_many_connections`, `idle_timeout` or `apply_failed`.
     public var error: String
     public var message: String

@@ -91,7 +91,7 @@ public final class FeedSocketServer: Sendable {
             do {
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        let (admitted, _) = activeConnections.add(1, ordering: .relaxed)
+                        let admitted = activeConnections.add(1, ordering: .relaxed).newValue
                         if admitted > limits.maxConnections {
                             activeConnections.subtract(1, ordering: .relaxed)
                             group.addTask { await self.refuse(connection) }
@@ -118,8 +118,8 @@ public final class FeedSocketServer: Sendable {
                 do {
                     for try await buffer in inbound {
                         buffer.withUnsafeReadableBytes { session.consume($0) }
-                        if session.pendingEvents.count >= limits.maxEventsPerBatch {
-                            try await handOver(session.takeEvents())
+                        while session.pendingEvents.count >= limits.maxEventsPerBatch {
+                            try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))
                         }
                     }
                 } catch is FeedIdleTimeoutHandler.IdleTimeout {
@@ -127,9 +127,13 @@ public final class FeedSocketServer: Sendable {
                     try await outbound.write(ByteBuffer(string: FeedSocketRefusal.idleTimeout.jsonLine))
                     return
                 }
+                // Cancellation (stop) also ends the inbound stream: that is not the
+                // producer's half-close, so nothing more is applied and no reply claims it.
+                if Task.isCancelled { return }
                 session.finish()
-                let rest = session.takeEvents()
-                if !rest.isEmpty { try await handOver(rest) }
+                while !session.pendingEvents.isEmpty {
+                    try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))
+                }
                 record(session.counters)
                 try await outbound.write(ByteBuffer(string: session.reply.jsonLine))
             } catch let refusal as FeedSocketRefusal {

@@ -35,10 +35,14 @@ struct FeedSocketSession {
         for (number, result) in results { record(number, result) }
     }
 
-    /// Hands over the events accumulated since the last call.
-    mutating func takeEvents() -> [ScoreEvent] {
-        defer { pendingEvents = [] }
-        return pendingEvents
+    /// Hands over up to `limit` of the events accumulated, oldest first.
+    mutating func takeEvents(upTo limit: Int) -> [ScoreEvent] {
+        guard pendingEvents.count > limit else {
+            defer { pendingEvents = [] }
+            return pendingEvents
+        }
+        defer { pendingEvents.removeFirst(limit) }
+        return Array(pendingEvents.prefix(limit))
     }
 
     /// The reply for everything received.

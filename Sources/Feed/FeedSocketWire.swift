@@ -1,17 +1,13 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
-/// JSON encoding of what the feed socket sends (Foundation's encoder keeps the keys in
-/// declaration order, which is the contract's order).
+/// The bytes the feed socket sends. Written by hand rather than with `JSONEncoder`,
+/// which does not keep keys in declaration order on Linux: the contract documents the
+/// reply as `{"accepted":N,"rejected":M,"errors":[...]}` and scripts may match on it.
 enum FeedSocketWire {
-    static func line(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        // Encoding these plain structs cannot fail.
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+    static func line(_ reply: FeedPushReply) -> String {
+        let errors = reply.errors.map { #"{"line":\#($0.line),"reason":"\#($0.reason.rawValue)"}"# }
+        return #"{"accepted":\#(reply.accepted),"rejected":\#(reply.rejected),"errors":[\#(errors.joined(separator: ","))]}"# + "\n"
+    }
+
+    static func line(_ refusal: FeedSocketRefusal) -> String {
+        #"{"error":"\#(FeedLineEncoder.escaped(refusal.error))","message":"\#(FeedLineEncoder.escaped(refusal.message))"}"# + "\n"
     }
 }

@@ -175,3 +175,20 @@ import Testing
         #expect(FeedRejectionReason.lineTooLong.rawValue == "line_too_long")
     }
 }
+
+@Suite struct FeedLineEncoderTests {
+    @Test func encodedEventsParseBackToThemselves() {
+        let parser = FeedLineParser()
+        let events = [
+            ScoreEvent(user: "alice", change: .set(640)),
+            ScoreEvent(user: "a.b@c-d_e", change: .delta(-0.125), timestamp: 1_795_755_600.5, reason: "quote \" back\\slash ü 😀"),
+            ScoreEvent(user: "x", change: .set(1e12), timestamp: 0),
+            ScoreEvent(user: "y", change: .delta(1e-7)),
+        ]
+        for event in events {
+            let line = FeedLineEncoder.jsonLine(for: event)
+            #expect(parser.parse(line) == .event(event), "\(line)")
+        }
+        #expect(FeedLineEncoder.jsonLine(for: events[0]) == #"{"user":"alice","score":640.0}"#)
+    }
+}
