@@ -62,8 +62,10 @@ public final class EventJournal {
         let fd = try openCurrent()
         var buffer: [UInt8] = []
         buffer.reserveCapacity(events.count * 64)
-        for event in events {
-            FeedLineEncoder.append(event, defaultTimestamp: arrival, to: &buffer)
+        for var event in events {
+            if event.timestamp == nil { event.timestamp = arrival }
+            buffer.append(contentsOf: FeedLineEncoder.jsonLine(for: event).utf8)
+            buffer.append(UInt8(ascii: "\n"))
         }
         _ = try fd.writeAll(buffer)
         if fsync(fd.rawValue) != 0 { throw Errno(rawValue: errno) }
@@ -96,41 +98,5 @@ public final class EventJournal {
         try DurableFile.syncDirectory(directory)
         descriptor = fd
         return fd
-    }
-}
-
-/// Writes score events as feed lines (JSON), the inverse of the feed parser.
-public enum FeedLineEncoder {
-    public static func append(_ event: ScoreEvent, defaultTimestamp: Double, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: #"{"user":"#.utf8)
-        appendString(event.user, to: &buffer)
-        switch event.change {
-        case .set(let value): buffer.append(contentsOf: #","score":"#.utf8); buffer.append(contentsOf: "\(value)".utf8)
-        case .delta(let value): buffer.append(contentsOf: #","delta":"#.utf8); buffer.append(contentsOf: "\(value)".utf8)
-        }
-        buffer.append(contentsOf: #","ts":"#.utf8)
-        buffer.append(contentsOf: "\(event.timestamp ?? defaultTimestamp)".utf8)
-        if let reason = event.reason {
-            buffer.append(contentsOf: #","reason":"#.utf8)
-            appendString(reason, to: &buffer)
-        }
-        buffer.append(contentsOf: "}\n".utf8)
-    }
-
-    static func appendString(_ text: String, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: #"\\"#.utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                buffer.append(contentsOf: #"\u00"#.utf8)
-                buffer.append(hex[Int(byte >> 4)])
-                buffer.append(hex[Int(byte & 0xf)])
-            default: buffer.append(byte)
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
     }
 }
