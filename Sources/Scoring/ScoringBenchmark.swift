@@ -111,8 +111,11 @@ public enum ScoringBenchmark {
         let elapsed = loopStart.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let setupSeconds = Double(setup.components.seconds) + Double(setup.components.attoseconds) / 1e18
+        // The larger of the growth after setup and after the run (the due heap and the
+        // directory settle during the run).
+        let afterRun = residentBytes()
         var bytesPerUser: Double?
-        if let before, let after { bytesPerUser = Double(after - before) / Double(users) }
+        if let before, let after, let afterRun { bytesPerUser = Double(max(after, afterRun) - before) / Double(users) }
         withExtendedLifetime(engine) {}
         return ScoringBenchmarkResult(
             users: users, events: events, seconds: seconds, cpuSeconds: cpuSeconds,

@@ -25,6 +25,9 @@ public struct ScoringEngine: Sendable {
     /// The latest instant the engine was told about; recorded in snapshots so a restored
     /// engine can compute due instants from the moment its state was consistent.
     var clock: Double
+    /// Receives a value computed from the records `apply(contentsOf:)` touches ahead of use,
+    /// so the optimiser cannot drop those loads (their only purpose is to start cache misses).
+    var prefetchSink: UInt8 = 0
 
     /// - Parameters:
     ///   - users: known user ids (the users file); everyone starts on the default tier
@@ -116,7 +119,7 @@ public struct ScoringEngine: Sendable {
         while chunkStart != events.endIndex {
             let chunkEnd = events.index(chunkStart, offsetBy: window, limitedBy: events.endIndex) ?? events.endIndex
             let chunk = events[chunkStart..<chunkEnd]
-            lookUp(chunk, hashes: &hashes, slots: &slots)
+            prefetchSink = lookUp(chunk, hashes: &hashes, slots: &slots)
             var position = 0
             for event in chunk {
                 let slot = slots[position]
@@ -131,7 +134,6 @@ public struct ScoringEngine: Sendable {
     /// Resolves the slots of up to `slots.count` events in stages (hash all, load all home
     /// buckets, load all candidate records, confirm), each stage a short loop of independent
     /// loads, so the CPU overlaps the cache misses of the whole window.
-    @discardableResult
     private func lookUp(_ chunk: some Collection<ScoreEvent>, hashes: inout [UInt64], slots: inout [Int]) -> UInt8 {
         var position = 0
         for event in chunk {
@@ -146,7 +148,10 @@ public struct ScoringEngine: Sendable {
         // returned only to keep the loads from being optimised away).
         var touched: UInt8 = 0
         records.withUnsafeBufferPointer { records in
-            for k in 0..<count where slots[k] >= 0 { touched &+= records[slots[k]].tier }
+            // A 48-byte record may straddle two cache lines: touch its first and last fields.
+            for k in 0..<count where slots[k] >= 0 {
+                touched &+= UInt8(truncatingIfNeeded: records[slots[k]].raw.bitPattern) &+ records[slots[k]].tier
+            }
         }
         ids.withUnsafeBufferPointer { ids in
             position = 0
