@@ -2,7 +2,7 @@ extension ScoringEngine {
     /// The user's placement at `now`; nil for an unknown user. Read-only: the rule is
     /// evaluated at `now` without applying pending changes.
     public func status(of user: String, now: Double) -> UserScoreStatus? {
-        guard let found = index[user] else { return nil }
+        guard let found = slot(of: user).map(Int32.init) else { return nil }
         let slot = Int(found)
         let record = records[slot]
         return UserScoreStatus(
@@ -17,7 +17,7 @@ extension ScoringEngine {
 
     /// Everything that decided the user's tier, at `now`; nil for an unknown user.
     public func explain(_ user: String, now: Double) -> Explanation? {
-        guard let found = index[user] else { return nil }
+        guard let found = slot(of: user).map(Int32.init) else { return nil }
         let slot = Int(found)
         let record = records[slot]
         let tierName = policy.tiers[Int(record.tier)].name

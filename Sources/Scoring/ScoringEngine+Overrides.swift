@@ -4,7 +4,7 @@ extension ScoringEngine {
     /// placed by plain thresholds. Returns the resulting tier change, if any.
     @discardableResult
     public mutating func setOverride(user: String, tier: String, until: Double?, reason: String?, now: Double) throws(ScoringError) -> TierChange? {
-        guard let found = index[user] else { throw .unknownUser(user) }
+        guard let found = slot(of: user).map(Int32.init) else { throw .unknownUser(user) }
         guard policy.tierIndex(named: tier) != nil else { throw .unknownTier(tier) }
         if let until, !(until > now) { throw .expiryNotInFuture(until: until, now: now) }
         let slot = Int(found)
@@ -17,7 +17,7 @@ extension ScoringEngine {
     /// Removes the user's override (if any); the computed tier applies again at once.
     @discardableResult
     public mutating func clearOverride(user: String, now: Double) -> TierChange? {
-        guard let found = index[user], overrides[found] != nil else { return nil }
+        guard let found = slot(of: user).map(Int32.init), overrides[found] != nil else { return nil }
         let slot = Int(found)
         overrides[found] = nil
         records[slot].flags.remove(.overridden)
@@ -28,7 +28,7 @@ extension ScoringEngine {
     /// The user's override, if one is set (it may have expired but not yet been
     /// processed by `advance`; see `until`).
     public func override(of user: String) -> TierOverride? {
-        index[user].flatMap { overrides[$0] }
+        slot(of: user).map(Int32.init).flatMap { overrides[$0] }
     }
 
     /// Every current override by user id.

@@ -5,17 +5,17 @@ extension ScoringEngine {
     /// tier) and forgets ids no longer listed, with their scores and overrides.
     /// Returns one `.added` change (empty `from`) per new user and one `.removed` change
     /// (empty `to`) per dropped user, for the audit log and the enforcer.
-    public mutating func setUsers(_ ids: some Sequence<String>, now: Double) -> [TierChange] {
-        let wanted = Set(ids)
+    public mutating func setUsers(_ newIDs: some Sequence<String>, now: Double) -> [TierChange] {
+        let wanted = Set(newIDs)
         var changes: [TierChange] = []
-        for slot in records.indices where records[slot].isLive && !wanted.contains(self.ids[slot]) {
+        for slot in records.indices where records[slot].isLive && !wanted.contains(ids[slot]) {
             let record = records[slot]
             changes.append(TierChange(
-                user: self.ids[slot], from: policy.tiers[Int(record.tier)].name, to: "", at: now,
+                user: ids[slot], from: policy.tiers[Int(record.tier)].name, to: "", at: now,
                 score: rules.score(of: record, at: now), rule: .removed, reason: nil))
             removeUser(slot: slot)
         }
-        for id in wanted where index[id] == nil {
+        for id in wanted where slot(of: id) == nil {
             let slot = insertUser(id, at: now)
             let record = records[slot]
             changes.append(TierChange(

@@ -2,7 +2,7 @@ extension ScoringEngine {
     /// The whole state, for the daemon to persist.
     public func snapshot() -> ScoringSnapshot {
         var users: [ScoringSnapshot.User] = []
-        users.reserveCapacity(index.count)
+        users.reserveCapacity(directory.count)
         for slot in records.indices where records[slot].isLive {
             let record = records[slot]
             users.append(ScoringSnapshot.User(
@@ -24,7 +24,7 @@ extension ScoringEngine {
         counters = snapshot.counters
         let from = snapshot.takenAt
         for saved in snapshot.users {
-            guard let found = index[saved.id] else { continue }
+            guard let found = slot(of: saved.id).map(Int32.init) else { continue }
             let slot = Int(found)
             var record = records[slot]
             if let raw = saved.rawScore, let at = saved.scoreAt, raw.isFinite, at.isFinite {

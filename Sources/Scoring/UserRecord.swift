@@ -1,7 +1,8 @@
 /// The compact per-user state, stored densely in an array indexed by the interned user index.
 ///
-/// 48 bytes per user: scores and instants stay `Double` because wall-clock timestamps
-/// need it and the budget (512 bytes/user) allows it; tier and basis are single bytes.
+/// 48 bytes per user, plain data (the id is kept in a parallel array so copying a record
+/// needs no reference counting). Scores and instants stay `Double` because wall-clock
+/// timestamps need it and the budget (512 bytes/user) allows it; tier and basis are single bytes.
 struct UserRecord: Sendable {
     /// Raw score as last set, valid only when `hasScore`.
     var raw: Double = 0
