@@ -142,3 +142,20 @@ import Glibc
         await first.finish()
     }
 }
+
+@Suite struct ControlServerTricklingTests {
+    @Test func clientTricklingBytesWithoutNewlineIsStillDropped() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(400)))
+        let socket = try RawUnixSocket(connectingTo: server.path)
+        let trickle = Task.detached {
+            for _ in 0..<40 {
+                guard socket.send(Array("{".utf8)) else { return }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let (_, eof) = await socket.readToEnd(timeout: .seconds(5))
+        #expect(eof)
+        trickle.cancel()
+        await server.finish()
+    }
+}
