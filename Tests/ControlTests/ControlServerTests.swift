@@ -159,3 +159,17 @@ import Glibc
         await server.finish()
     }
 }
+
+@Suite struct ControlServerShutdownTests {
+    @Test func stopDoesNotWaitForIdleClients() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .seconds(60)))
+        let hung = try RawUnixSocket(connectingTo: server.path)
+        #expect(try await server.client.send(.metrics).reply.isOK)  // the server has accepted by now
+        let started = ContinuousClock.now
+        await server.server.stop()
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let (_, eof) = await hung.readToEnd(timeout: .seconds(5))
+        #expect(eof)
+        await server.finish()
+    }
+}
