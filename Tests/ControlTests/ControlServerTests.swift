@@ -132,44 +132,31 @@ import Glibc
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    @Test func replacesAStaleSocketFile() async throws {
+    @Test func replacesAStaleSocketFileButNotALiveOne() async throws {
         let first = try await TestServer()
-        // A second server on the same path takes over the socket file (the daemon restarted).
+        // A live socket is not taken over by a second server.
         let second = ControlServer(path: first.path, handler: FakeControlHandler())
-        try await second.start()
+        await #expect(throws: ControlServerError.socketInUse(path: first.path)) { try await second.start() }
         #expect(try await first.client.send(.metrics).reply.isOK)
-        await second.stop()
+        // A socket file nobody listens on (a crashed daemon's) is replaced.
+        let stale = first.directory + "/stale.sock"
+        #expect(link(first.path, stale) == 0)
+        await first.server.stop()
+        let third = ControlServer(path: stale, handler: FakeControlHandler())
+        try await third.start()
+        #expect(try await ControlClient(socketPath: stale).send(.metrics).reply.isOK)
+        await third.stop()
+        #expect(access(stale, F_OK) != 0)
         await first.finish()
     }
-}
 
-@Suite struct ControlServerTricklingTests {
-    @Test func clientTricklingBytesWithoutNewlineIsStillDropped() async throws {
-        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(400)))
-        let socket = try RawUnixSocket(connectingTo: server.path)
-        let trickle = Task.detached {
-            for _ in 0..<40 {
-                guard socket.send(Array("{".utf8)) else { return }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-        }
-        let (_, eof) = await socket.readToEnd(timeout: .seconds(5))
-        #expect(eof)
-        trickle.cancel()
-        await server.finish()
-    }
-}
-
-@Suite struct ControlServerShutdownTests {
-    @Test func stopDoesNotWaitForIdleClients() async throws {
-        let server = try await TestServer(limits: .init(idleTimeout: .seconds(60)))
-        let hung = try RawUnixSocket(connectingTo: server.path)
-        #expect(try await server.client.send(.metrics).reply.isOK)  // the server has accepted by now
-        let started = ContinuousClock.now
-        await server.server.stop()
-        #expect(ContinuousClock.now - started < .seconds(5))
-        let (_, eof) = await hung.readToEnd(timeout: .seconds(5))
-        #expect(eof)
-        await server.finish()
+    @Test func refusesAPathThatIsNotASocket() async throws {
+        let directory = try TemporaryDirectory.make()
+        let path = directory + "/regular"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("keep".utf8)))
+        let server = ControlServer(path: path, handler: FakeControlHandler())
+        await #expect(throws: ControlServerError.pathOccupied(path: path)) { try await server.start() }
+        #expect(FileManager.default.contents(atPath: path) == Data("keep".utf8))
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }
