@@ -36,7 +36,9 @@ import Glibc
     }
 
     @Test func slowHandlerIsNotMistakenForAnIdleClient() async throws {
-        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(300)))
+        // The handler takes 1.5 s, well over the idle timeout; the timeout still leaves the
+        // client ample time to send its request on a loaded machine.
+        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(700)))
         let reply = try await server.client.send(.explain(user: "slow")).reply
         #expect(reply == .explanation(.object(["slow": .bool(true)])))
         await server.finish()
@@ -158,5 +160,37 @@ import Glibc
         await #expect(throws: ControlServerError.pathOccupied(path: path)) { try await server.start() }
         #expect(FileManager.default.contents(atPath: path) == Data("keep".utf8))
         try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+@Suite struct ControlServerTricklingTests {
+    @Test func clientTricklingBytesWithoutNewlineIsStillDropped() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(400)))
+        let socket = try RawUnixSocket(connectingTo: server.path)
+        // Bytes keep coming for 10 s, but no complete line: the deadline must not move.
+        let trickle = Task.detached {
+            for _ in 0..<200 {
+                guard socket.send(Array("{".utf8)) else { return }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let (_, eof) = await socket.readToEnd(timeout: .seconds(4))
+        #expect(eof)
+        trickle.cancel()
+        await server.finish()
+    }
+}
+
+@Suite struct ControlServerShutdownTests {
+    @Test func stopDoesNotWaitForIdleClients() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .seconds(60)))
+        let hung = try RawUnixSocket(connectingTo: server.path)
+        #expect(try await server.client.send(.metrics).reply.isOK)  // the server has accepted by now
+        let started = ContinuousClock.now
+        await server.server.stop()
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let (_, eof) = await hung.readToEnd(timeout: .seconds(5))
+        #expect(eof)
+        await server.finish()
     }
 }

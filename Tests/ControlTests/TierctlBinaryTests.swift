@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Control
 import Foundation
 import Testing
@@ -73,10 +76,21 @@ enum TierctlBinary {
         var stderr: String
     }
 
-    static func run(_ arguments: [String]) async throws -> Result {
+    /// Whether tests may run tierctl as another user (root, and `runuser` present).
+    static var canSwitchUser: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") && url != nil
+    }
+
+    /// Runs tierctl with `arguments`, as `user` (through runuser) when given.
+    static func run(_ arguments: [String], as user: String? = nil) async throws -> Result {
         let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
+        if let user, let url {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", user, "--", url.path] + arguments
+        } else {
+            process.executableURL = url
+            process.arguments = arguments
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -89,5 +103,40 @@ enum TierctlBinary {
             status: process.terminationStatus,
             stdout: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
             stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+}
+
+/// An unprivileged local user against the server: credentials from the kernel, world
+/// connectable socket, EACCES mapped to 77.
+@Suite(.enabled(if: TierctlBinary.canSwitchUser, "needs root, runuser and the tierctl executable"))
+struct TierctlUnprivilegedTests {
+    @Test func unprivilegedPeerIsIdentifiedByTheKernel() async throws {
+        let server = try await TestServer()
+        #expect(chmod(server.directory, 0o755) == 0)
+        let result = try await TierctlBinary.run(["--socket", server.path, "explain", "me", "--json"], as: "nobody")
+        #expect(result.status == 0, "\(result.stderr)")
+        let reply = try ControlWire.decode(ControlReply.self, from: result.stdout.trimmingCharacters(in: .newlines))
+        guard case .explanation(let explanation) = reply else {
+            Issue.record("unexpected reply \(reply)")
+            return
+        }
+        let nobody = ControlAuthorizer.userID(named: "nobody")
+        #expect(nobody != nil)
+        #expect(explanation["uid"] == .integer(Int64(nobody ?? 0)))
+        #expect(explanation["uid"] != .integer(0))
+        await server.finish()
+    }
+
+    @Test func socketWithoutPermissionExits77() async throws {
+        let directory = try TemporaryDirectory.make()
+        #expect(chmod(directory, 0o755) == 0)
+        let path = directory + "/private.sock"
+        let server = ControlServer(path: path, mode: 0o600, handler: FakeControlHandler())
+        try await server.start()
+        let result = try await TierctlBinary.run(["--socket", path, "status"], as: "nobody")
+        #expect(result.status == 77)
+        #expect(result.stderr.contains("Permission denied"))
+        await server.stop()
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }
