@@ -41,6 +41,7 @@ public final class ControlServer: Sendable {
 
     private enum State {
         case idle
+        case starting
         case running(listener: any Channel, serving: Task<Void, Never>)
         case stopped
     }
@@ -64,6 +65,28 @@ public final class ControlServer: Sendable {
     ///   another kind of file, chmod failed), or NIO's bind error (missing directory, path
     ///   too long).
     public func start() async throws {
+        try state.withLock { state throws(ControlServerError) in
+            guard case .idle = state else { throw .alreadyStarted }
+            state = .starting
+        }
+        let listener: NIOAsyncChannel<AcceptedConnection, Never>
+        do {
+            listener = try await bind()
+        } catch {
+            state.withLock { state in
+                if case .starting = state { state = .idle }
+            }
+            throw error
+        }
+        let started = state.withLock { state -> Bool in
+            guard case .starting = state else { return false }  // stop() came first
+            state = .running(listener: listener.channel, serving: Task { await self.serve(listener) })
+            return true
+        }
+        if !started { try? await listener.channel.close() }
+    }
+
+    private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let limits = self.limits
         try SocketPathClaim.clear(path)
         let listener = try await ServerBootstrap(group: eventLoopGroup)
@@ -77,15 +100,7 @@ public final class ControlServer: Sendable {
             try? await listener.channel.close()
             throw error
         }
-        let started = state.withLock { state -> Bool in
-            guard case .idle = state else { return false }
-            state = .running(listener: listener.channel, serving: Task { await self.serve(listener) })
-            return true
-        }
-        if !started {
-            try? await listener.channel.close()
-            throw ControlServerError.alreadyStarted
-        }
+        return listener
     }
 
     /// Starts, then serves until the calling task is cancelled or `stop()` is called.
@@ -224,7 +239,7 @@ public enum ControlServerError: Error, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .chmodFailed(let path, let code): "cannot chmod \(path): \(String(cString: strerror(code)))"
-        case .alreadyStarted: "control server already started"
+        case .alreadyStarted: "control server already started (a stopped server is not restarted: create a new one)"
         case .noPeerCredentials: "connection does not support SO_PEERCRED"
         case .socketInUse(let path): "\(path) is in use by a running server (is tierd already running?)"
         case .pathOccupied(let path): "\(path) exists and is not a stale socket"

@@ -109,9 +109,11 @@ import Glibc
         #expect(stat(server.path, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o666)
         #expect(info.st_mode & S_IFMT == S_IFSOCK)
+        await #expect(throws: ControlServerError.alreadyStarted) { try await server.server.start() }
         await server.server.stop()
         #expect(access(server.path, F_OK) != 0)
         await server.server.stop()  // idempotent
+        await #expect(throws: ControlServerError.alreadyStarted) { try await server.server.start() }
         await server.finish()
     }
 
