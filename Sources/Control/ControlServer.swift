@@ -136,7 +136,7 @@ public final class ControlServer: Sendable {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: limits.maximumRequestBytes)))
-            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeout))
+            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeAmount))
             return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
         }.flatMap { asyncChannel in
             guard let options = channel as? any SocketOptionProvider else {
