@@ -29,6 +29,48 @@ public struct ControlAuthorizer: Sendable {
         self.usersByUID = usersByUID
     }
 
+    /// Builds the policy from the names the config and users file hold: the `admin_group`
+    /// name and each user's `unix_user` (a login name or a numeric uid), resolved through
+    /// NSS (blocking). Names that do not resolve grant nothing and are returned, so the
+    /// daemon can warn about them; an unknown admin group means only root is admin.
+    /// - Parameter unixUsers: user id -> `unix_user` as written in the users file.
+    public static func resolving(
+        adminGroup: String?, unixUsers: [String: String]
+    ) -> (authorizer: ControlAuthorizer, unresolved: [String]) {
+        var unresolved: [String] = []
+        var adminGroupID: gid_t?
+        if let adminGroup {
+            adminGroupID = gid_t(adminGroup) ?? groupID(named: adminGroup)
+            if adminGroupID == nil { unresolved.append(adminGroup) }
+        }
+        var usersByUID: [uid_t: Set<String>] = [:]
+        for (user, unixUser) in unixUsers where !unixUser.isEmpty {
+            guard let uid = uid_t(unixUser) ?? userID(named: unixUser) else {
+                unresolved.append(unixUser)
+                continue
+            }
+            usersByUID[uid, default: []].insert(user)
+        }
+        return (ControlAuthorizer(adminGroupID: adminGroupID, usersByUID: usersByUID), Array(Set(unresolved)).sorted())
+    }
+
+    /// The uid of login `name`, or nil when there is no such account (getpwnam_r).
+    public static func userID(named name: String) -> uid_t? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var size = 1024
+        while true {
+            var buffer = [CChar](repeating: 0, count: size)
+            let status = getpwnam_r(name, &entry, &buffer, buffer.count, &result)
+            if status == ERANGE && size < 1 << 20 {
+                size *= 2
+                continue
+            }
+            guard status == 0, let found = result else { return nil }
+            return found.pointee.pw_uid
+        }
+    }
+
     /// The gid of group `name`, or nil when there is no such group (getgrnam_r).
     public static func groupID(named name: String) -> gid_t? {
         var entry = group()

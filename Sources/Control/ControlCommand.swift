@@ -7,12 +7,4 @@ public enum ControlCommand: String, Sendable, Hashable, Codable, CaseIterable {
     case reload
     case metrics
     case health
-
-    /// Commands that only read state. Non-admin peers may use `status`/`explain` on their own users.
-    public var isReadOnly: Bool {
-        switch self {
-        case .status, .explain, .metrics, .health: true
-        case .override, .clear, .reload: false
-        }
-    }
 }

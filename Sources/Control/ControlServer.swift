@@ -22,8 +22,9 @@ import Musl
 ///   the others for longer than that.
 /// - The socket file is chmod'ed to `mode` right after bind (the umask would otherwise
 ///   decide): 0666 by default, because unprivileged users may ask for their own status and
-///   authorization is by peer credentials, not file permissions. An existing socket file
-///   at `path` is replaced.
+///   authorization is by peer credentials, not file permissions. A stale socket file at
+///   `path` (nobody listening) is replaced; a live one is not (`socketInUse`). Closing the
+///   listener removes the socket file (NIO does so for Unix sockets it bound).
 ///
 /// Lifecycle: `start()` binds and returns once the socket accepts; `stop()` closes it,
 /// ends the connections and removes the socket file. `run()` = `start()`, then serve until
@@ -40,6 +41,7 @@ public final class ControlServer: Sendable {
 
     private enum State {
         case idle
+        case starting
         case running(listener: any Channel, serving: Task<Void, Never>)
         case stopped
     }
@@ -59,13 +61,38 @@ public final class ControlServer: Sendable {
     }
 
     /// Binds the socket, sets its mode, and starts serving in the background.
-    /// - Throws: bind errors (e.g. missing directory, path too long), `ControlServerError`.
+    /// - Throws: `ControlServerError` (socket in use by a live server, path occupied by
+    ///   another kind of file, chmod failed), or NIO's bind error (missing directory, path
+    ///   too long).
     public func start() async throws {
+        try state.withLock { state throws(ControlServerError) in
+            guard case .idle = state else { throw .alreadyStarted }
+            state = .starting
+        }
+        let listener: NIOAsyncChannel<AcceptedConnection, Never>
+        do {
+            listener = try await bind()
+        } catch {
+            state.withLock { state in
+                if case .starting = state { state = .idle }
+            }
+            throw error
+        }
+        let started = state.withLock { state -> Bool in
+            guard case .starting = state else { return false }  // stop() came first
+            state = .running(listener: listener.channel, serving: Task { await self.serve(listener) })
+            return true
+        }
+        if !started { try? await listener.channel.close() }
+    }
+
+    private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let limits = self.limits
+        try SocketPathClaim.clear(path)
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: limits.backlog)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                 Self.initialize(channel, limits: limits)
             }
         guard chmod(path, mode) == 0 else {
@@ -73,15 +100,7 @@ public final class ControlServer: Sendable {
             try? await listener.channel.close()
             throw error
         }
-        let started = state.withLock { state -> Bool in
-            guard case .idle = state else { return false }
-            state = .running(listener: listener.channel, serving: Task { await self.serve(listener) })
-            return true
-        }
-        if !started {
-            try? await listener.channel.close()
-            throw ControlServerError.alreadyStarted
-        }
+        return listener
     }
 
     /// Starts, then serves until the calling task is cancelled or `stop()` is called.
@@ -96,7 +115,6 @@ public final class ControlServer: Sendable {
         } onCancel: {
             serving.cancel()
         }
-        removeSocketFile()
     }
 
     /// Stops accepting, closes every connection and removes the socket file. Idempotent.
@@ -110,14 +128,6 @@ public final class ControlServer: Sendable {
         serving.cancel()
         try? await listener.close()
         await serving.value
-        removeSocketFile()
-    }
-
-    private func removeSocketFile() {
-        var info = stat()
-        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK {
-            unlink(path)
-        }
     }
 
     /// Child pipeline: bounded line decoder, request deadline, async bridge; then the peer's
@@ -126,7 +136,7 @@ public final class ControlServer: Sendable {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: limits.maximumRequestBytes)))
-            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeout))
+            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeAmount))
             return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
         }.flatMap { asyncChannel in
             guard let options = channel as? any SocketOptionProvider else {
@@ -219,12 +229,21 @@ public enum ControlServerError: Error, Hashable, CustomStringConvertible {
     case chmodFailed(path: String, errno: Int32)
     case alreadyStarted
     case noPeerCredentials
+    /// Another server accepts connections on the path: refuse rather than steal it.
+    case socketInUse(path: String)
+    /// The path exists and is not a socket (or cannot be removed).
+    case pathOccupied(path: String)
+    /// Checking whether the existing socket is live failed.
+    case probeFailed(path: String, errno: Int32)
 
     public var description: String {
         switch self {
         case .chmodFailed(let path, let code): "cannot chmod \(path): \(String(cString: strerror(code)))"
-        case .alreadyStarted: "control server already started"
+        case .alreadyStarted: "control server already started (a stopped server is not restarted: create a new one)"
         case .noPeerCredentials: "connection does not support SO_PEERCRED"
+        case .socketInUse(let path): "\(path) is in use by a running server (is tierd already running?)"
+        case .pathOccupied(let path): "\(path) exists and is not a stale socket"
+        case .probeFailed(let path, let code): "cannot check \(path): \(String(cString: strerror(code)))"
         }
     }
 }

@@ -11,19 +11,25 @@ public struct ControlServerLimits: Sendable, Hashable {
     public var maximumConnections: Int
     /// A connection that has not sent a complete request this long after opening (or after
     /// its last reply) is closed.
-    public var idleTimeout: TimeAmount
+    public var idleTimeout: Duration
     /// Listen backlog of the socket.
     public var backlog: Int32
 
     public init(
         maximumRequestBytes: Int = 64 * 1024,
         maximumConnections: Int = 64,
-        idleTimeout: TimeAmount = .seconds(10),
+        idleTimeout: Duration = .seconds(10),
         backlog: Int32 = 256
     ) {
         self.maximumRequestBytes = maximumRequestBytes
         self.maximumConnections = maximumConnections
         self.idleTimeout = idleTimeout
         self.backlog = backlog
+    }
+
+    /// `idleTimeout` for NIO's scheduler.
+    var idleTimeAmount: TimeAmount {
+        let (seconds, attoseconds) = idleTimeout.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -3,7 +3,7 @@
 /// Used for payloads whose fields are produced by the daemon and that clients only print
 /// (`explain`'s explanation, the feed section of `health`), so that the daemon can extend
 /// them without a protocol change. Integers are kept apart from fractional numbers so that
-/// `640` prints as `640`, not `640.0`.
+/// `640` prints as `640`, not `640.0` (so a whole `.number` comes back as `.integer`).
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)

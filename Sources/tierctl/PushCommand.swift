@@ -15,7 +15,9 @@ struct PushCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("User id.", valueName: "user"))
     var user: String
 
-    @Argument(help: ArgumentHelp("New score (omit when using --delta).", valueName: "score"))
+    @Argument(help: ArgumentHelp(
+        "New score (omit when using --delta). Put a negative score after '--': push USER -- -5.",
+        valueName: "score"))
     var score: Double?
 
     @Option(parsing: .unconditional,

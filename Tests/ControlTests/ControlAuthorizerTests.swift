@@ -112,3 +112,22 @@ struct EchoUsersHandler: ControlHandler {
         .users([Fixtures.alice, Fixtures.bob])
     }
 }
+
+@Suite struct ControlAuthorizerResolvingTests {
+    @Test func resolvesLoginNamesNumericIDsAndReportsUnknownNames() {
+        let (authorizer, unresolved) = ControlAuthorizer.resolving(
+            adminGroup: "root",
+            unixUsers: ["alice": "root", "bob": "1001", "carol": "no-such-login-tierd", "dave": ""])
+        #expect(authorizer.adminGroupID == 0)
+        #expect(authorizer.usersByUID == [0: ["alice"], 1001: ["bob"]])
+        #expect(unresolved == ["no-such-login-tierd"])
+    }
+
+    @Test func unknownAdminGroupLeavesOnlyRoot() {
+        let (authorizer, unresolved) = ControlAuthorizer.resolving(adminGroup: "no-such-group-tierd", unixUsers: [:])
+        #expect(authorizer.adminGroupID == nil)
+        #expect(unresolved == ["no-such-group-tierd"])
+        #expect(authorizer.isAdmin(PeerCredentials(pid: 1, uid: 0, gid: 0)))
+        #expect(!authorizer.isAdmin(PeerCredentials(pid: 1, uid: 5, gid: 5)))
+    }
+}

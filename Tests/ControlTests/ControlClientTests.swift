@@ -89,3 +89,13 @@ extension ControlClientError {
         return ""
     }
 }
+
+@Suite struct ControlClientErrorTests {
+    @Test func exitCodes() {
+        #expect(ControlClientError.unreachable(path: "p", errno: EACCES, reason: "").exitCode == 77)
+        #expect(ControlClientError.unreachable(path: "p", errno: ECONNREFUSED, reason: "").exitCode == 69)
+        #expect(ControlClientError.unreachable(path: "p", errno: nil, reason: "path too long").exitCode == 69)
+        #expect(ControlClientError.closedWithoutReply(path: "p").exitCode == 69)
+        #expect(ControlClientError.invalidReply(path: "p", reason: "x").exitCode == 1)
+    }
+}

@@ -36,7 +36,9 @@ import Glibc
     }
 
     @Test func slowHandlerIsNotMistakenForAnIdleClient() async throws {
-        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(300)))
+        // The handler takes 1.5 s, well over the idle timeout; the timeout still leaves the
+        // client ample time to send its request on a loaded machine.
+        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(700)))
         let reply = try await server.client.send(.explain(user: "slow")).reply
         #expect(reply == .explanation(.object(["slow": .bool(true)])))
         await server.finish()
@@ -107,9 +109,11 @@ import Glibc
         #expect(stat(server.path, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o666)
         #expect(info.st_mode & S_IFMT == S_IFSOCK)
+        await #expect(throws: ControlServerError.alreadyStarted) { try await server.server.start() }
         await server.server.stop()
         #expect(access(server.path, F_OK) != 0)
         await server.server.stop()  // idempotent
+        await #expect(throws: ControlServerError.alreadyStarted) { try await server.server.start() }
         await server.finish()
     }
 
@@ -132,13 +136,63 @@ import Glibc
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    @Test func replacesAStaleSocketFile() async throws {
+    @Test func replacesAStaleSocketFileButNotALiveOne() async throws {
         let first = try await TestServer()
-        // A second server on the same path takes over the socket file (the daemon restarted).
+        // A live socket is not taken over by a second server.
         let second = ControlServer(path: first.path, handler: FakeControlHandler())
-        try await second.start()
+        await #expect(throws: ControlServerError.socketInUse(path: first.path)) { try await second.start() }
         #expect(try await first.client.send(.metrics).reply.isOK)
-        await second.stop()
+        // A socket file nobody listens on (a crashed daemon's) is replaced.
+        let stale = first.directory + "/stale.sock"
+        #expect(link(first.path, stale) == 0)
+        await first.server.stop()
+        let third = ControlServer(path: stale, handler: FakeControlHandler())
+        try await third.start()
+        #expect(try await ControlClient(socketPath: stale).send(.metrics).reply.isOK)
+        await third.stop()
+        #expect(access(stale, F_OK) != 0)
         await first.finish()
+    }
+
+    @Test func refusesAPathThatIsNotASocket() async throws {
+        let directory = try TemporaryDirectory.make()
+        let path = directory + "/regular"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("keep".utf8)))
+        let server = ControlServer(path: path, handler: FakeControlHandler())
+        await #expect(throws: ControlServerError.pathOccupied(path: path)) { try await server.start() }
+        #expect(FileManager.default.contents(atPath: path) == Data("keep".utf8))
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+@Suite struct ControlServerTricklingTests {
+    @Test func clientTricklingBytesWithoutNewlineIsStillDropped() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(400)))
+        let socket = try RawUnixSocket(connectingTo: server.path)
+        // Bytes keep coming for 10 s, but no complete line: the deadline must not move.
+        let trickle = Task.detached {
+            for _ in 0..<200 {
+                guard socket.send(Array("{".utf8)) else { return }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let (_, eof) = await socket.readToEnd(timeout: .seconds(4))
+        #expect(eof)
+        trickle.cancel()
+        await server.finish()
+    }
+}
+
+@Suite struct ControlServerShutdownTests {
+    @Test func stopDoesNotWaitForIdleClients() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .seconds(60)))
+        let hung = try RawUnixSocket(connectingTo: server.path)
+        #expect(try await server.client.send(.metrics).reply.isOK)  // the server has accepted by now
+        let started = ContinuousClock.now
+        await server.server.stop()
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let (_, eof) = await hung.readToEnd(timeout: .seconds(5))
+        #expect(eof)
+        await server.finish()
     }
 }

@@ -112,6 +112,11 @@ import Testing
         let value = try ControlWire.decode(JSONValue.self, from: #"{"a":640,"b":0.5,"c":"x","d":[true,null]}"#)
         #expect(value == .object(["a": .integer(640), "b": .number(0.5), "c": .string("x"), "d": .array([.bool(true), .null])]))
         #expect(value["a"] == .integer(640))
+        #expect(try ControlWire.decode(JSONValue.self, from: "[1,0,true]") == .array([.integer(1), .integer(0), .bool(true)]))
+        #expect(try ControlWire.decode(JSONValue.self, from: "-7") == .integer(-7))
+        // Out of range: refused or a double, never another kind of value.
+        let huge = try? ControlWire.decode(JSONValue.self, from: "1e400")
+        #expect(huge == nil || huge?.isNumber == true)
         #expect(try line(value) == #"{"a":640,"b":0.5,"c":"x","d":[true,null]}"#)
     }
 
@@ -122,5 +127,12 @@ import Testing
         let reply = try ControlWire.decode(
             FeedPushReply.self, from: #"{"accepted":1,"rejected":1,"errors":[{"line":2,"reason":"bad score"}]}"#)
         #expect(reply == FeedPushReply(accepted: 1, rejected: 1, errors: [.init(line: 2, reason: "bad score")]))
+    }
+}
+
+extension JSONValue {
+    var isNumber: Bool {
+        if case .number = self { return true }
+        return false
     }
 }

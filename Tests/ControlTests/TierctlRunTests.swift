@@ -1,5 +1,6 @@
 import ArgumentParser
 import Control
+import Foundation
 import Testing
 @testable import tierctl
 
@@ -50,7 +51,8 @@ import Testing
         #expect(await exitCode(["push", "alice", "640", "--feed-socket", accepting.path]) == 0)
         #expect(accepting.receivedLines == [#"{"score":640,"user":"alice"}"#])
         let rejecting = try FakeFeedServer(path: directory + "/bad.sock")
-        #expect(await exitCode(["push", "alice", "-5", "--feed-socket", rejecting.path]) == 1
-            || rejecting.receivedLines.isEmpty)
+        #expect(await exitCode(["push", "--feed-socket", rejecting.path, "alice", "--", "-5"]) == 1)
+        #expect(rejecting.receivedLines == [#"{"score":-5,"user":"alice"}"#])
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Makes a Unix socket path free for `bind`, without ever taking it from a live server.
+///
+/// A socket file left by a crashed daemon is removed; a socket someone still listens on is
+/// not (`socketInUse`: a second tierd must not silently steal the first one's control
+/// socket), nor is any other kind of file (`pathOccupied`). NIO's own
+/// `cleanupExistingSocketFile` removes any socket file, live or not.
+enum SocketPathClaim {
+    static func clear(_ path: String) throws(ControlServerError) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }  // nothing there
+        guard info.st_mode & S_IFMT == S_IFSOCK else { throw .pathOccupied(path: path) }
+        switch probe(path) {
+        case 0, EAGAIN, EINPROGRESS:
+            throw .socketInUse(path: path)
+        case ECONNREFUSED, ENOENT:
+            if unlink(path) != 0 && errno != ENOENT { throw .pathOccupied(path: path) }
+        case let code:
+            throw .probeFailed(path: path, errno: code)
+        }
+    }
+
+    /// Connects without blocking; returns 0 when a server accepted, else the errno.
+    private static func probe(_ path: String) -> Int32 {
+        var address = sockaddr_un()
+        guard path.utf8.count < MemoryLayout.size(ofValue: address.sun_path) else { return ENAMETOOLONG }
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        return result == 0 ? 0 : errno
+    }
+}
