@@ -1,10 +1,17 @@
 import Foundation
+import Glibc
 
 /// Failure of an external command run by a test helper, with its output for the test log.
 public struct CommandError: Error, CustomStringConvertible, Sendable {
     public var command: [String]
     public var status: Int32
     public var output: String
+    public init(command: [String], status: Int32, output: String) {
+        self.command = command
+        self.status = status
+        self.output = output
+    }
+
     public var description: String { "`\(command.joined(separator: " "))` exited \(status): \(output)" }
 }
 
@@ -56,9 +63,9 @@ public final class BackgroundProcess {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Stops the process (SIGTERM) and reaps it.
+    /// Stops the process (SIGKILL: iperf3 servers ignore SIGTERM while idle) and reaps it.
     public func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 
