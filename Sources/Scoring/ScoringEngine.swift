@@ -248,21 +248,23 @@ public struct ScoringEngine: Sendable {
         }
         var record = records[slot]
         let decision = rules.decide(record, override: override, at: time)
-        let fromName = previousName ?? policy.tiers[Int(record.tier)].name
-        let toName = policy.tiers[decision.tier].name
+        // Compare indices on the hot path; names only when a change is reported (or when a
+        // policy reload renumbered the tiers and the old name is passed in).
+        let changed = previousName.map { $0 != policy.tiers[decision.tier].name } ?? (decision.tier != Int(record.tier))
         var change: TierChange?
-        if fromName != toName {
+        if changed {
             change = TierChange(
-                user: ids[slot], from: fromName, to: toName, at: time,
+                user: ids[slot], from: previousName ?? policy.tiers[Int(record.tier)].name,
+                to: policy.tiers[decision.tier].name, at: time,
                 score: rules.score(of: record, at: time), rule: decision.rule, reason: reason)
             counters.tierChanges += 1
         }
-        if decision.tier != Int(record.tier) || change != nil {
+        if changed || decision.tier != Int(record.tier) {
             record.tier = UInt8(decision.tier)
             record.since = time
         }
         record.basis = decision.basis
-        let due = rules.nextDue(record, override: override, at: time)?.at ?? .infinity
+        let due = rules.nextDue(record, override: override, at: time, settled: decision)?.at ?? .infinity
         record.due = due
         records[slot] = record
         if due < record.queued { enqueue(slot, due) }
@@ -302,8 +304,9 @@ public struct ScoringEngine: Sendable {
     /// Adds a user with no score at `time`; returns its slot.
     mutating func insertUser(_ id: String, at time: Double) -> Int {
         var record = UserRecord(since: time, tier: UInt8(rules.defaultTier), basis: .noScore)
-        record.flags = policy.exempt.contains(id) ? [.live, .exempt] : [.live]
-        if policy.exempt.contains(id) {
+        record.flags = [.live]
+        if !policy.exempt.isEmpty, policy.exempt.contains(id) {
+            record.flags.insert(.exempt)
             record.tier = 0
             record.basis = .exempt
         }
