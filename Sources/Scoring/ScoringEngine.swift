@@ -7,6 +7,19 @@ import HeapModule
 /// and mutates it in place; a copy is a consistent snapshot of the engine. Not thread-safe
 /// by itself: mutate it from one isolation domain (it is `Sendable`, so it can be handed over).
 ///
+/// Rules, in precedence order (see `TierRules.decide`):
+/// 1. an active override (until its expiry, exclusive);
+/// 2. `exempt` users: the best tier (the first, normally unthrottled);
+/// 3. no score yet: `defaultTier` (rule `no-score`);
+/// 4. no event for `staleAfter` (measured from the last event's time, its `ts` if it had
+///    one): `defaultTier` (rule `stale`, fail open);
+/// 5. the decayed score: down at once when below the current tier's `minScore`; up only
+///    at `minScore + hysteresis` of a better tier; no score-driven change within
+///    `minDwell` of the last change (a change still warranted then happens exactly then).
+/// A user coming out of 1-4 (override cleared or expired, exemption lifted, first score,
+/// fresh event after staleness) is placed by plain thresholds at once: hysteresis and
+/// dwell only hold a tier that the score itself chose.
+///
 /// Per-user state is dense (an array of 48-byte records indexed by an interned user index,
 /// a compact hash directory from id to index), and each user's next due instant sits in a min-heap
 /// with lazy invalidation, so `advance(to:)` touches only users whose time has come.
