@@ -90,6 +90,14 @@ public struct ScoringEngine: Sendable {
         return result
     }
 
+    /// Number of users in each tier (every tier listed, zeros included), for metrics.
+    /// One pass over the dense records: cheap enough per scrape even at 1M users.
+    public var tierPopulation: [String: Int] {
+        var counts = [Int](repeating: 0, count: policy.tiers.count)
+        for record in records where record.isLive { counts[Int(record.tier)] += 1 }
+        return Dictionary(uniqueKeysWithValues: zip(policy.tiers.map(\.name), counts))
+    }
+
     /// The user's current tier name, nil for an unknown user.
     public func tier(of user: String) -> String? {
         guard let slot = slot(of: user) else { return nil }
