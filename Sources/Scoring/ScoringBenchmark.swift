@@ -53,7 +53,7 @@ public enum ScoringBenchmark {
         let start: Double = 1_795_000_000
         let ids = (0..<users).map { "user\($0)" }
         // Pre-built events, replayed in passes, so generation is not measured.
-        let batchSize = min(events, 1_000_000)
+        let batchSize = min(events, users, 1_000_000) // a pass: about one event per user
         let batch = (0..<batchSize).map { _ -> (user: String, change: ScoreChange, timestamped: Bool) in
             let user = ids[Int(random.next() % UInt64(users))]
             let bits = random.next()

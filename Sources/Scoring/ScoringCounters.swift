@@ -6,6 +6,9 @@ public struct ScoringCounters: Sendable, Equatable, Codable {
     public var rejected: UInt64 = 0
     /// Tier changes produced by any cause (events, time, overrides, reloads).
     public var tierChanges: UInt64 = 0
+    /// Users re-evaluated (per event, due instant, override or reload): shows that time
+    /// handling does work per due user, not per tracked user.
+    public var evaluations: UInt64 = 0
 
     public init() {}
 }

@@ -60,4 +60,39 @@ extension ScoringEngine {
         clock = max(clock, now)
         return changes
     }
+
+    /// Adds a user with no score at `time`; returns its slot.
+    mutating func insertUser(_ id: String, at time: Double) -> Int {
+        var record = UserRecord(since: time, tier: UInt8(rules.defaultTier), basis: .noScore)
+        record.flags = [.live]
+        if !policy.exempt.isEmpty, policy.exempt.contains(id) {
+            record.flags.insert(.exempt)
+            record.tier = 0
+            record.basis = .exempt
+        }
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = Int(free)
+            records[slot] = record
+            ids[slot] = id
+        } else {
+            slot = records.count
+            records.append(record)
+            ids.append(id)
+        }
+        ids.withUnsafeBufferPointer { ids in
+            directory.insert(id, slot: slot) { ids[$0] }
+        }
+        return slot
+    }
+
+    mutating func removeUser(slot: Int) {
+        directory.remove(ids[slot], slot: slot)
+        overrides[Int32(slot)] = nil
+        ids[slot] = ""
+        records[slot].flags = []
+        records[slot].due = .infinity
+        records[slot].queued = .infinity
+        freeSlots.append(Int32(slot))
+    }
 }

@@ -70,8 +70,11 @@ struct TierRules: Sendable {
 
     /// The earliest instant `>= time` at which `decide` would change the record's tier or
     /// basis, assuming no new event; nil if never. Solved analytically: no scanning.
-    func nextDue(_ record: UserRecord, override: ActiveOverride?, at time: Double) -> DueInstant? {
-        let now = decide(record, override: override, at: time)
+    /// - Parameter settled: the decision just applied to `record` at `time`, if the caller has
+    ///   it (saves re-deciding; its rule can only differ from a re-decision between
+    ///   threshold and hysteresis-hold, which does not affect the result).
+    func nextDue(_ record: UserRecord, override: ActiveOverride?, at time: Double, settled: TierDecision? = nil) -> DueInstant? {
+        let now = settled ?? decide(record, override: override, at: time)
         if now.tier != Int(record.tier) || now.basis != record.basis {
             return DueInstant(at: time, reason: .pending)
         }

@@ -112,3 +112,24 @@ import Testing
         #expect(changes.map(\.at) == [t0 + 100, t0 + 150])
     }
 }
+
+@Suite struct DueQueueTests {
+    /// `advance` pops only due users: with 10,000 scored users and one of them due, it
+    /// evaluates exactly one user, and `nextDue` then points at the next real instant.
+    @Test func advanceTouchesOnlyDueUsers() {
+        let ids = (0..<10_000).map { "user\($0)" }
+        var engine = ScoringEngine(policy: makePolicy(staleAfter: 900), users: ids, now: t0)
+        for id in ids where id != "user42" { _ = engine.set(id, 600, at: t0 + 100) }
+        _ = engine.set("user42", 650, at: t0 + 100, ts: t0)
+        #expect(engine.nextDue == t0 + 900)
+        let before = engine.counters.evaluations
+        let changes = engine.advance(to: t0 + 900)
+        #expect(changes.map(\.user) == ["user42"])
+        #expect(engine.counters.evaluations == before + 1)
+        #expect(engine.nextDue == t0 + 1000)
+        #expect(engine.advance(to: t0 + 999).isEmpty)
+        #expect(engine.counters.evaluations == before + 1)
+        #expect(engine.advance(to: t0 + 1000).count == ids.count - 1)
+        #expect(engine.nextDue == nil)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Scoring
 
@@ -66,5 +67,24 @@ import Testing
         #expect(throws: ScoringError.unknownUser("ghost")) { try engine.setOverride(user: "ghost", tier: "full", until: nil, reason: nil, now: t0) }
         #expect(throws: ScoringError.unknownTier("gold")) { try engine.setOverride(user: "a", tier: "gold", until: nil, reason: nil, now: t0) }
         #expect(throws: ScoringError.expiryNotInFuture(until: t0, now: t0)) { try engine.setOverride(user: "a", tier: "full", until: t0, reason: nil, now: t0) }
+    }
+}
+
+@Suite struct ExplanationEncodingTests {
+    /// The control socket sends explanations as JSON: rule names and due reasons must be
+    /// the documented strings.
+    @Test func encodesRuleAndReasonStrings() throws {
+        var engine = ScoringEngine(policy: makePolicy(minDwell: 60), users: ["a"], now: t0)
+        _ = engine.set("a", 600, at: t0)
+        _ = engine.set("a", 100, at: t0 + 5)
+        let explanation = try #require(engine.explain("a", now: t0 + 5))
+        let json = String(decoding: try JSONEncoder().encode(explanation), as: UTF8.self)
+        #expect(json.contains(#""rule":"dwell-hold""#))
+        #expect(json.contains(#""reason":"dwell-end""#))
+        let decoded = try JSONDecoder().decode(Explanation.self, from: Data(json.utf8))
+        #expect(decoded == explanation)
+        #expect(TierRule.allCases.map(\.rawValue) == [
+            "threshold", "hysteresis-hold", "dwell-hold", "stale", "override", "exempt", "no-score", "added", "removed",
+        ])
     }
 }

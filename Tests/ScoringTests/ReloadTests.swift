@@ -22,6 +22,8 @@ import Testing
         engine.forEachUser { seen[$0] = $1 }
         #expect(seen == ["a": "full", "b": "minimal", "c": "full", "vip": "full"])
         #expect(Set(engine.userIDs) == ["a", "b", "c", "vip"])
+        #expect(engine.tierPopulation == ["full": 3, "reduced": 0, "minimal": 1])
+        #expect(engine.tiersByUser.count == 4)
     }
 
     @Test func updatePolicyReplacesThresholdsAndTiers() throws {
