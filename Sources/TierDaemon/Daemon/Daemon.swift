@@ -100,8 +100,10 @@ public actor Daemon {
     func apply(_ events: [ScoreEvent], source: FeedSourceKind) {
         let now = clock()
         var changes: [TierChange] = []
-        for event in events {
-            switch engine.apply(event, now: now) {
+        // One batched call: the engine overlaps its id lookups across the batch.
+        let outcomes = engine.apply(contentsOf: events, now: now)
+        for (event, outcome) in zip(events, outcomes) {
+            switch outcome {
             case .applied(let change):
                 feedStats.applied += 1
                 metrics.feedAccepted.increment()
