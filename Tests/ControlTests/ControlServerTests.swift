@@ -36,10 +36,15 @@ import Glibc
     }
 
     @Test func slowHandlerIsNotMistakenForAnIdleClient() async throws {
-        // The handler takes 2.5 s, twice the idle timeout; the timeout still leaves the
-        // client ample time to send its request on a loaded machine.
-        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(1200)))
-        let reply = try await server.client.send(.explain(user: "slow")).reply
+        // The handler takes 4.5 s, over twice the idle timeout. The raw socket sends its
+        // request right after connecting, so the idle clock only has the handler to count.
+        let server = try await TestServer(limits: .init(idleTimeout: .seconds(2)))
+        let socket = try RawUnixSocket(connectingTo: server.path)
+        socket.send(Array("{\"cmd\":\"explain\",\"user\":\"slow\"}\n".utf8))
+        // The reply comes after 4.5 s; the idle timeout then closes the connection.
+        let (data, eof) = await socket.readToEnd(timeout: .seconds(20))
+        #expect(eof)
+        let reply = try ControlWire.decode(ControlReply.self, from: String(decoding: data, as: UTF8.self))
         #expect(reply == .explanation(.object(["slow": .bool(true)])))
         await server.finish()
     }

@@ -4,7 +4,7 @@ import Foundation
 /// A daemon stand-in with one canned answer per situation the tests need.
 struct FakeControlHandler: ControlHandler {
     /// How long `explain slow` takes: longer than the idle timeouts the tests set.
-    static let slowReply = Duration.milliseconds(2500)
+    static let slowReply = Duration.milliseconds(4500)
 
     func handle(_ request: ControlRequest, from peer: PeerCredentials) async -> ControlReply {
         switch (request.command, request.user) {
