@@ -217,33 +217,3 @@ public final class ControlServer: Sendable {
         return PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, groups: groups)
     }
 }
-
-/// A connection accepted by `ControlServer`, with its peer's kernel credentials.
-struct AcceptedConnection: Sendable {
-    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-    let credentials: UCredMirror
-}
-
-/// Why `ControlServer` could not start.
-public enum ControlServerError: Error, Hashable, CustomStringConvertible {
-    case chmodFailed(path: String, errno: Int32)
-    case alreadyStarted
-    case noPeerCredentials
-    /// Another server accepts connections on the path: refuse rather than steal it.
-    case socketInUse(path: String)
-    /// The path exists and is not a socket (or cannot be removed).
-    case pathOccupied(path: String)
-    /// Checking whether the existing socket is live failed.
-    case probeFailed(path: String, errno: Int32)
-
-    public var description: String {
-        switch self {
-        case .chmodFailed(let path, let code): "cannot chmod \(path): \(String(cString: strerror(code)))"
-        case .alreadyStarted: "control server already started (a stopped server is not restarted: create a new one)"
-        case .noPeerCredentials: "connection does not support SO_PEERCRED"
-        case .socketInUse(let path): "\(path) is in use by a running server (is tierd already running?)"
-        case .pathOccupied(let path): "\(path) exists and is not a stale socket"
-        case .probeFailed(let path, let code): "cannot check \(path): \(String(cString: strerror(code)))"
-        }
-    }
-}
