@@ -38,6 +38,10 @@ public final class ControlServer: Sendable {
     private let handler: any ControlHandler
     private let eventLoopGroup: any EventLoopGroup
     private let state = Mutex<State>(.idle)
+    private let counters = ControlServerCounters()
+
+    /// What the server has counted so far (connections, requests, refusals).
+    public var statistics: ControlServerStatistics { counters.snapshot }
 
     private enum State {
         case idle
@@ -88,12 +92,13 @@ public final class ControlServer: Sendable {
 
     private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let limits = self.limits
+        let counters = self.counters
         try SocketPathClaim.clear(path)
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: limits.backlog)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
-                Self.initialize(channel, limits: limits)
+                Self.initialize(channel, limits: limits, counters: counters)
             }
         guard chmod(path, mode) == 0 else {
             let error = ControlServerError.chmodFailed(path: path, errno: errno)
@@ -132,11 +137,13 @@ public final class ControlServer: Sendable {
 
     /// Child pipeline: bounded line decoder, request deadline, async bridge; then the peer's
     /// credentials, read while the socket is surely still open.
-    private static func initialize(_ channel: any Channel, limits: ControlServerLimits) -> EventLoopFuture<AcceptedConnection> {
+    private static func initialize(
+        _ channel: any Channel, limits: ControlServerLimits, counters: ControlServerCounters
+    ) -> EventLoopFuture<AcceptedConnection> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: limits.maximumRequestBytes)))
-            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeAmount))
+            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeAmount, counters: counters))
             return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
         }.flatMap { asyncChannel in
             guard let options = channel as? any SocketOptionProvider else {
@@ -161,6 +168,7 @@ public final class ControlServer: Sendable {
                             outstanding -= 1
                         }
                         outstanding += 1
+                        counters.count { $0.connections += 1 }
                         group.addTask { await self.serve(connection) }
                     }
                 }
@@ -180,6 +188,11 @@ public final class ControlServer: Sendable {
                     try await outbound.write(Self.encode(reply))
                 }
             } catch let error as LineTooLongError {
+                counters.count {
+                    $0.requests += 1
+                    $0.badRequests += 1
+                    $0.oversizeRequests += 1
+                }
                 try await outbound.write(Self.encode(.error(.badRequest, "request longer than \(error.limit) bytes")))
             }
         }
@@ -189,14 +202,16 @@ public final class ControlServer: Sendable {
         let request: ControlRequest
         do {
             request = try JSONDecoder().decode(ControlRequest.self, from: Data(line.readableBytesView))
-        } catch {
-            return .error(.badRequest, "not a control request: \(RequestDecodingProblem(error))")
-        }
-        do {
             try request.validate()
         } catch {
-            return .failure(error)
+            counters.count {
+                $0.requests += 1
+                $0.badRequests += 1
+            }
+            if let error = error as? ControlError { return .failure(error) }
+            return .error(.badRequest, "not a control request: \(RequestDecodingProblem(error))")
         }
+        counters.count { $0.requests += 1 }
         return await handler.handle(request, from: peer)
     }
 

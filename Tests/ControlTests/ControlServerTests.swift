@@ -201,3 +201,40 @@ import Glibc
         await server.finish()
     }
 }
+
+@Suite struct ControlServerStatisticsTests {
+    @Test func countsRequestsAndRefusals() async throws {
+        let server = try await TestServer(limits: .init(maximumRequestBytes: 256))
+        #expect(server.server.statistics == ControlServerStatistics())
+        #expect(try await server.client.send(.metrics).reply.isOK)
+        #expect(try await server.client.send(.init(command: .clear)).reply == .error(.badRequest, "clear needs \"user\""))
+        let garbage = try RawUnixSocket(connectingTo: server.path)
+        garbage.send(Array("{{{\n".utf8) + Array(repeating: UInt8(ascii: "x"), count: 1000))
+        let (_, eof) = await garbage.readToEnd(timeout: .seconds(10))
+        #expect(eof)
+
+        var expected = ControlServerStatistics()
+        expected.connections = 3
+        expected.requests = 4
+        expected.badRequests = 3
+        expected.oversizeRequests = 1
+        #expect(server.server.statistics == expected)
+        await server.finish()
+    }
+
+    @Test func countsIdleDisconnects() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(300)))
+        let idle = try RawUnixSocket(connectingTo: server.path)
+        let (_, eof) = await idle.readToEnd(timeout: .seconds(10))
+        #expect(eof)
+        var expected = ControlServerStatistics()
+        expected.connections = 1
+        expected.idleDisconnects = 1
+        // The accept loop may take the (already closed) connection a moment later.
+        for _ in 0..<100 where server.server.statistics != expected {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(server.server.statistics == expected)
+        await server.finish()
+    }
+}
