@@ -38,6 +38,10 @@ public final class ControlServer: Sendable {
     private let handler: any ControlHandler
     private let eventLoopGroup: any EventLoopGroup
     private let state = Mutex<State>(.idle)
+    private let counters = ControlServerCounters()
+
+    /// What the server has counted so far (connections, requests, refusals).
+    public var statistics: ControlServerStatistics { counters.snapshot }
 
     private enum State {
         case idle
@@ -88,12 +92,13 @@ public final class ControlServer: Sendable {
 
     private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let limits = self.limits
+        let counters = self.counters
         try SocketPathClaim.clear(path)
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: limits.backlog)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
-                Self.initialize(channel, limits: limits)
+                Self.initialize(channel, limits: limits, counters: counters)
             }
         guard chmod(path, mode) == 0 else {
             let error = ControlServerError.chmodFailed(path: path, errno: errno)
@@ -132,11 +137,13 @@ public final class ControlServer: Sendable {
 
     /// Child pipeline: bounded line decoder, request deadline, async bridge; then the peer's
     /// credentials, read while the socket is surely still open.
-    private static func initialize(_ channel: any Channel, limits: ControlServerLimits) -> EventLoopFuture<AcceptedConnection> {
+    private static func initialize(
+        _ channel: any Channel, limits: ControlServerLimits, counters: ControlServerCounters
+    ) -> EventLoopFuture<AcceptedConnection> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: limits.maximumRequestBytes)))
-            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeAmount))
+            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeAmount, counters: counters))
             return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
         }.flatMap { asyncChannel in
             guard let options = channel as? any SocketOptionProvider else {
@@ -161,6 +168,7 @@ public final class ControlServer: Sendable {
                             outstanding -= 1
                         }
                         outstanding += 1
+                        counters.count { $0.connections += 1 }
                         group.addTask { await self.serve(connection) }
                     }
                 }
@@ -180,6 +188,11 @@ public final class ControlServer: Sendable {
                     try await outbound.write(Self.encode(reply))
                 }
             } catch let error as LineTooLongError {
+                counters.count {
+                    $0.requests += 1
+                    $0.badRequests += 1
+                    $0.oversizeRequests += 1
+                }
                 try await outbound.write(Self.encode(.error(.badRequest, "request longer than \(error.limit) bytes")))
             }
         }
@@ -189,14 +202,16 @@ public final class ControlServer: Sendable {
         let request: ControlRequest
         do {
             request = try JSONDecoder().decode(ControlRequest.self, from: Data(line.readableBytesView))
-        } catch {
-            return .error(.badRequest, "not a control request: \(RequestDecodingProblem(error))")
-        }
-        do {
             try request.validate()
         } catch {
-            return .failure(error)
+            counters.count {
+                $0.requests += 1
+                $0.badRequests += 1
+            }
+            if let error = error as? ControlError { return .failure(error) }
+            return .error(.badRequest, "not a control request: \(RequestDecodingProblem(error))")
         }
+        counters.count { $0.requests += 1 }
         return await handler.handle(request, from: peer)
     }
 
@@ -215,35 +230,5 @@ public final class ControlServer: Sendable {
             PeerCredentials.groupList(uid: credentials.uid, primaryGID: credentials.gid)
         }) ?? [credentials.gid]
         return PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, groups: groups)
-    }
-}
-
-/// A connection accepted by `ControlServer`, with its peer's kernel credentials.
-struct AcceptedConnection: Sendable {
-    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-    let credentials: UCredMirror
-}
-
-/// Why `ControlServer` could not start.
-public enum ControlServerError: Error, Hashable, CustomStringConvertible {
-    case chmodFailed(path: String, errno: Int32)
-    case alreadyStarted
-    case noPeerCredentials
-    /// Another server accepts connections on the path: refuse rather than steal it.
-    case socketInUse(path: String)
-    /// The path exists and is not a socket (or cannot be removed).
-    case pathOccupied(path: String)
-    /// Checking whether the existing socket is live failed.
-    case probeFailed(path: String, errno: Int32)
-
-    public var description: String {
-        switch self {
-        case .chmodFailed(let path, let code): "cannot chmod \(path): \(String(cString: strerror(code)))"
-        case .alreadyStarted: "control server already started (a stopped server is not restarted: create a new one)"
-        case .noPeerCredentials: "connection does not support SO_PEERCRED"
-        case .socketInUse(let path): "\(path) is in use by a running server (is tierd already running?)"
-        case .pathOccupied(let path): "\(path) exists and is not a stale socket"
-        case .probeFailed(let path, let code): "cannot check \(path): \(String(cString: strerror(code)))"
-        }
     }
 }

@@ -12,14 +12,15 @@ public struct ControlServerLimits: Sendable, Hashable {
     /// A connection that has not sent a complete request this long after opening (or after
     /// its last reply) is closed.
     public var idleTimeout: Duration
-    /// Listen backlog of the socket.
+    /// Listen backlog of the socket (the kernel caps it at net.core.somaxconn). Clients that
+    /// find it full retry until their timeout.
     public var backlog: Int32
 
     public init(
         maximumRequestBytes: Int = 64 * 1024,
         maximumConnections: Int = 64,
         idleTimeout: Duration = .seconds(10),
-        backlog: Int32 = 256
+        backlog: Int32 = 1024
     ) {
         self.maximumRequestBytes = maximumRequestBytes
         self.maximumConnections = maximumConnections

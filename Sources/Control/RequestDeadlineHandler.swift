@@ -13,11 +13,13 @@ final class RequestDeadlineHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let timeout: TimeAmount
+    private let counters: ControlServerCounters
     private var deadline: Scheduled<Void>?
     private var pendingRequests = 0
 
-    init(timeout: TimeAmount) {
+    init(timeout: TimeAmount, counters: ControlServerCounters) {
         self.timeout = timeout
+        self.counters = counters
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -49,7 +51,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler {
     private func arm(_ context: ChannelHandlerContext) {
         deadline?.cancel()
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let counters = self.counters
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            counters.count { $0.idleDisconnects += 1 }
             bound.value.close(promise: nil)
         }
     }

@@ -1,9 +1,16 @@
 import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// One request/reply exchange over a Unix stream socket: connect, write one line,
 /// optionally shut down the write side (the feed socket replies only then), read one line.
-/// The whole exchange is bounded by `timeout`.
+/// The whole exchange, including retries while the daemon's backlog is full, is bounded
+/// by `timeout`.
 enum UnixLineExchange {
     static func exchange(
         path: String, line: String, shutdownWriteSide: Bool,
@@ -12,8 +19,18 @@ enum UnixLineExchange {
         do {
             return try await withThrowingTaskGroup(of: String.self) { group in
                 group.addTask {
-                    try await exchangeOnce(path: path, line: line, shutdownWriteSide: shutdownWriteSide,
-                                           maximumReplyBytes: maximumReplyBytes)
+                    // A full listen backlog makes a non-blocking connect fail with EAGAIN: the
+                    // daemon is busy, not gone, so try again until the timeout.
+                    var pause = Duration.milliseconds(5)
+                    while true {
+                        do {
+                            return try await exchangeOnce(path: path, line: line, shutdownWriteSide: shutdownWriteSide,
+                                                          maximumReplyBytes: maximumReplyBytes)
+                        } catch let error as IOError where error.errnoCode == EAGAIN {
+                            try await Task.sleep(for: pause)
+                            pause = min(pause * 2, .milliseconds(100))
+                        }
+                    }
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)

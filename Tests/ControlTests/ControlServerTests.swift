@@ -36,10 +36,15 @@ import Glibc
     }
 
     @Test func slowHandlerIsNotMistakenForAnIdleClient() async throws {
-        // The handler takes 1.5 s, well over the idle timeout; the timeout still leaves the
-        // client ample time to send its request on a loaded machine.
-        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(700)))
-        let reply = try await server.client.send(.explain(user: "slow")).reply
+        // The handler takes 4.5 s, over twice the idle timeout. The raw socket sends its
+        // request right after connecting, so the idle clock only has the handler to count.
+        let server = try await TestServer(limits: .init(idleTimeout: .seconds(2)))
+        let socket = try RawUnixSocket(connectingTo: server.path)
+        socket.send(Array("{\"cmd\":\"explain\",\"user\":\"slow\"}\n".utf8))
+        // The reply comes after 4.5 s; the idle timeout then closes the connection.
+        let (data, eof) = await socket.readToEnd(timeout: .seconds(20))
+        #expect(eof)
+        let reply = try ControlWire.decode(ControlReply.self, from: String(decoding: data, as: UTF8.self))
         #expect(reply == .explanation(.object(["slow": .bool(true)])))
         await server.finish()
     }
@@ -193,6 +198,43 @@ import Glibc
         #expect(ContinuousClock.now - started < .seconds(5))
         let (_, eof) = await hung.readToEnd(timeout: .seconds(5))
         #expect(eof)
+        await server.finish()
+    }
+}
+
+@Suite struct ControlServerStatisticsTests {
+    @Test func countsRequestsAndRefusals() async throws {
+        let server = try await TestServer(limits: .init(maximumRequestBytes: 256))
+        #expect(server.server.statistics == ControlServerStatistics())
+        #expect(try await server.client.send(.metrics).reply.isOK)
+        #expect(try await server.client.send(.init(command: .clear)).reply == .error(.badRequest, "clear needs \"user\""))
+        let garbage = try RawUnixSocket(connectingTo: server.path)
+        garbage.send(Array("{{{\n".utf8) + Array(repeating: UInt8(ascii: "x"), count: 1000))
+        let (_, eof) = await garbage.readToEnd(timeout: .seconds(10))
+        #expect(eof)
+
+        var expected = ControlServerStatistics()
+        expected.connections = 3
+        expected.requests = 4
+        expected.badRequests = 3
+        expected.oversizeRequests = 1
+        #expect(server.server.statistics == expected)
+        await server.finish()
+    }
+
+    @Test func countsIdleDisconnects() async throws {
+        let server = try await TestServer(limits: .init(idleTimeout: .milliseconds(300)))
+        let idle = try RawUnixSocket(connectingTo: server.path)
+        let (_, eof) = await idle.readToEnd(timeout: .seconds(10))
+        #expect(eof)
+        var expected = ControlServerStatistics()
+        expected.connections = 1
+        expected.idleDisconnects = 1
+        // The accept loop may take the (already closed) connection a moment later.
+        for _ in 0..<100 where server.server.statistics != expected {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(server.server.statistics == expected)
         await server.finish()
     }
 }

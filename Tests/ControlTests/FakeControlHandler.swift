@@ -3,6 +3,9 @@ import Foundation
 
 /// A daemon stand-in with one canned answer per situation the tests need.
 struct FakeControlHandler: ControlHandler {
+    /// How long `explain slow` takes: longer than the idle timeouts the tests set.
+    static let slowReply = Duration.milliseconds(4500)
+
     func handle(_ request: ControlRequest, from peer: PeerCredentials) async -> ControlReply {
         switch (request.command, request.user) {
         case (.status, nil):
@@ -12,7 +15,7 @@ struct FakeControlHandler: ControlHandler {
         case (.status, "ghost"), (.explain, "ghost"):
             return .error(.unknownUser, "no user ghost")
         case (.explain, "slow"):
-            try? await Task.sleep(for: .milliseconds(1500))
+            try? await Task.sleep(for: FakeControlHandler.slowReply)
             return .explanation(.object(["slow": .bool(true)]))
         case (.explain, let user):
             return .explanation(.object([
@@ -52,7 +55,8 @@ struct TestServer {
         try await server.start()
     }
 
-    var client: ControlClient { ControlClient(socketPath: path, timeout: .seconds(10)) }
+    /// Generous timeout: the suites run in parallel on a small machine.
+    var client: ControlClient { ControlClient(socketPath: path, timeout: .seconds(30)) }
 
     func finish() async {
         await server.stop()
