@@ -3,7 +3,9 @@ import Testing
 import TestSupport
 
 /// What `scripts/install.sh` ships, checked the way an operator's tools see it: the
-/// systemd unit through `systemd-analyze`, the man pages through groff. Needs no root.
+/// systemd unit through `systemd-analyze`, the man page through groff, and the docs
+/// against the built binaries (options, metric names) so they cannot drift. Only the
+/// metrics check needs root (it starts a daemon in a namespace).
 @Suite struct InstallEndToEndTests {
     /// The repository checkout holding this file (Tests/EndToEndTests/<file>).
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -68,6 +70,32 @@ import TestSupport
         }
         let install = try String(contentsOfFile: Self.repository.appendingPathComponent("scripts/install.sh").path, encoding: .utf8)
         #expect(install.contains("docs/tierd.8"), "install.sh does not install tierd.8")
+    }
+
+    @Test(.enabled(if: isRoot(), "needs root to create network namespaces"))
+    func operationsGuideListsEveryMetricTheDaemonExports() throws {
+        let net = try TestNetwork.make()
+        defer { net.destroy() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
+        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
+        defer { daemon.stop() }
+        let socket = ["--socket", setup.controlSocket]
+        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        // A throttled user, so the per-tier traffic families exist too.
+        #expect(try tierctl(["push", "bob", "600", "--feed-socket", setup.directory + "/feed.sock"]).status == 0)
+        let metrics = try tierctl(socket + ["metrics"])
+        #expect(metrics.status == 0, "\(metrics.output)")
+        let families = metrics.output.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            return words.count >= 3 && words[0] == "#" && words[1] == "TYPE" ? String(words[2]) : nil
+        }
+        #expect(families.count >= 10, "\(metrics.output)")
+        let guide = try String(contentsOfFile: Self.repository.appendingPathComponent("docs/operations.md").path, encoding: .utf8)
+        for family in families {
+            #expect(guide.contains("`\(family)"), "docs/operations.md does not document \(family)")
+        }
     }
 
     /// The number in systemd-analyze's "Overall exposure level for X: N.N LEVEL" line.
