@@ -4,14 +4,14 @@ import Testing
 import TestSupport
 
 /// The control socket under load from many clients at once, with a client that connects
-/// and never sends: the daemon must answer every well-behaved client promptly and
-/// correctly, without dropping the silent one, and tierctl must say clearly when the daemon
-/// is gone.
+/// and never sends and one that stops in the middle of its request: the daemon must answer
+/// every well-behaved client promptly and correctly, without dropping the stalled ones, and
+/// tierctl must say clearly when the daemon is gone.
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct ControlConcurrencyEndToEndTests {
     static let clients = 100
 
-    @Test func hundredConcurrentClientsAreAnsweredWhileOneHangs() throws {
+    @Test func hundredConcurrentClientsAreAnsweredWhileTwoStall() throws {
         let net = try TestNetwork.make()
         defer { net.destroy() }
         let dir = try TemporaryDirectory()
@@ -26,6 +26,10 @@ struct ControlConcurrencyEndToEndTests {
         // The hung client: connected first, so it holds a slot for the whole test.
         let hung = try LineSocket(path: setup.controlSocket)
         defer { hung.close() }
+        // And one that stalls mid-request: the daemon must not wait for its newline.
+        let halfSent = try LineSocket(path: setup.controlSocket)
+        defer { halfSent.close() }
+        try halfSent.send(#"{"cmd":"stat"#)
 
         // All connections open at once, then every request sent, then every reply read.
         let requests = (0..<Self.clients).map(Self.request)
@@ -46,6 +50,10 @@ struct ControlConcurrencyEndToEndTests {
 
         // The silent client is still connected and, once it speaks, is served.
         #expect(!hung.peerHasClosed(), "the daemon dropped the silent client")
+        #expect(!halfSent.peerHasClosed(), "the daemon dropped the client that stalled mid-request")
+        try halfSent.send(#"us","user":"alice"}"# + "\n")
+        let finished = try LineSocket.readOneLineEach([halfSent], timeout: 5).first ?? nil
+        #expect(finished?.contains(#""user":"alice""#) == true, "\(finished ?? "nothing")")
         try hung.send(#"{"cmd":"status","user":"bob"}"# + "\n")
         let late = try LineSocket.readOneLineEach([hung], timeout: 5).first ?? nil
         #expect(late?.contains(#""tier":"minimal""#) == true, "\(late ?? "nothing")")
