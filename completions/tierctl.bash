@@ -213,7 +213,7 @@ _tierctl_explain() {
 
 _tierctl_override() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--for --reason)
     __tierctl_offer_flags_options 2
@@ -231,7 +231,7 @@ _tierctl_override() {
 
 _tierctl_clear() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __tierctl_offer_flags_options 1
@@ -261,7 +261,7 @@ _tierctl_push() {
 
 _tierctl_reload() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __tierctl_offer_flags_options 0
@@ -269,7 +269,7 @@ _tierctl_reload() {
 
 _tierctl_metrics() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __tierctl_offer_flags_options 0

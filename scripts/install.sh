@@ -24,7 +24,8 @@ for f in tierd.toml users.csv; do
   [ -e "$DESTDIR/etc/tierd/$f" ] || install -D -m 0640 "config/$f" "$DESTDIR/etc/tierd/$f"
 done
 install -D -m 0644 docs/tierctl.1 "$DESTDIR$PREFIX/share/man/man1/tierctl.1"
-[ -f docs/tierd.8 ] && install -D -m 0644 docs/tierd.8 "$DESTDIR$PREFIX/share/man/man8/tierd.8"
+install -D -m 0644 docs/tierd.8 "$DESTDIR$PREFIX/share/man/man8/tierd.8"
+install -D -m 0644 docs/operations.md "$DESTDIR$PREFIX/share/doc/tierd/operations.md"
 install -D -m 0644 completions/tierctl.bash "$DESTDIR$PREFIX/share/bash-completion/completions/tierctl"
 install -D -m 0644 completions/_tierctl "$DESTDIR$PREFIX/share/zsh/site-functions/_tierctl"
 if [ -z "$DESTDIR" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then

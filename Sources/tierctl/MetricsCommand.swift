@@ -11,9 +11,13 @@ struct MetricsCommand: AsyncParsableCommand {
 
     @ParentCommand var tierctl: Tierctl
 
+    @Flag(help: "Print the daemon's JSON reply (the text under \"metrics\").")
+    var json = false
+
     func run() async throws {
-        let reply = try await DaemonCall.reply(to: .metrics, with: tierctl.client)
+        let reply = try await DaemonCall.reply(to: .metrics, with: tierctl.client, json: json)
         guard case .metrics(let text) = reply else { throw DaemonCall.unexpected(reply, for: .metrics) }
+        guard !json else { return }
         Output.text(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
     }
 }

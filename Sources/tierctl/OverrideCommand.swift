@@ -24,6 +24,9 @@ struct OverrideCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Why, for the audit log.", valueName: "text"))
     var reason: String?
 
+    @Flag(help: "Print the daemon's JSON reply.")
+    var json = false
+
     func validate() throws {
         if let duration, !DurationSyntax.isValid(duration) {
             throw ValidationError("--for: '\(duration)' is not a duration (a number with ms, s, m, h or d, e.g. 2h or 1h30m)")
@@ -32,7 +35,8 @@ struct OverrideCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = ControlRequest.override(user: user, tier: tier, duration: duration, reason: reason)
-        let reply = try await DaemonCall.reply(to: request, with: tierctl.client)
+        let reply = try await DaemonCall.reply(to: request, with: tierctl.client, json: json)
+        guard !json else { return }
         switch reply {
         case .status(let status): Output.text(StatusTable.render(status))
         case .done: Output.line("\(user): override to \(tier)" + (duration.map { " for \($0)" } ?? " until cleared"))

@@ -11,9 +11,12 @@ struct ReloadCommand: AsyncParsableCommand {
 
     @ParentCommand var tierctl: Tierctl
 
+    @Flag(help: "Print the daemon's JSON reply.")
+    var json = false
+
     func run() async throws {
-        let reply = try await DaemonCall.reply(to: .reload, with: tierctl.client)
+        let reply = try await DaemonCall.reply(to: .reload, with: tierctl.client, json: json)
         guard case .done = reply else { throw DaemonCall.unexpected(reply, for: .reload) }
-        Output.line("reloaded")
+        if !json { Output.line("reloaded") }
     }
 }
