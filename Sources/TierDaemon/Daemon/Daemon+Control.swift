@@ -133,8 +133,12 @@ extension Daemon {
         return metrics.render()
     }
 
+    /// Who may ask what: built once per configuration (start and reload), not per request,
+    /// since it walks every user and resolves the admin group through NSS.
+    public func authorizer() -> ControlAuthorizer { controlAuthorizer }
+
     /// Users whose `unix_user` is a local account, by uid: who may read whose status.
-    public func authorizer() -> ControlAuthorizer {
+    static func makeAuthorizer(users: [UserRecord], configuration: DaemonConfiguration) -> ControlAuthorizer {
         var byUID: [uid_t: Set<String>] = [:]
         for user in users {
             if let uid = user.uid { byUID[uid, default: []].insert(user.id) }

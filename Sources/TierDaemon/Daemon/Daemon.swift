@@ -1,3 +1,4 @@
+import Control
 import Feed
 import Logging
 import Scoring
@@ -21,6 +22,7 @@ public actor Daemon {
     var tiersByName: [String: TierSection]
     var engine: ScoringEngine
     var feedPosition: FeedFilePosition?
+    var controlAuthorizer: ControlAuthorizer
     var feedStats = FeedStatistics()
     /// Set when scores or positions changed since the last snapshot.
     var snapshotDue = false
@@ -38,6 +40,7 @@ public actor Daemon {
         self.users = users
         self.usersByID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.tiersByName = Dictionary(configuration.tiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.controlAuthorizer = Self.makeAuthorizer(users: users, configuration: configuration)
         let now = clock()
         startedAt = now
         lastSnapshotAt = now
