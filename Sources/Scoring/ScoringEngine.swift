@@ -226,7 +226,7 @@ public struct ScoringEngine: Sendable {
                 enqueue(slot, due)
                 continue
             }
-            if let change = evaluate(slot, at: due, reason: nil) { changes.append(change) }
+            if let change = evaluate(slot, at: due, reason: records[slot].dueReason.changeReason) { changes.append(change) }
         }
         clock = max(clock, now)
         compactQueueIfNeeded()
@@ -262,8 +262,10 @@ public struct ScoringEngine: Sendable {
             record.since = time
         }
         record.basis = decision.basis
-        let due = rules.nextDue(record, override: override, at: time)?.at ?? .infinity
+        let next = rules.nextDue(record, override: override, at: time)
+        let due = next?.at ?? .infinity
         record.due = due
+        record.dueReason = next?.reason ?? .pending
         records[slot] = record
         if due < record.queued { enqueue(slot, due) }
         return change

@@ -20,6 +20,6 @@ struct ExplainCommand: AsyncParsableCommand {
         let reply = try await DaemonCall.reply(to: .explain(user: user), with: tierctl.client, json: json)
         guard !json else { return }
         guard case .explanation(let explanation) = reply else { throw DaemonCall.unexpected(reply, for: .explain) }
-        Output.text(JSONListing.render(explanation))
+        Output.text(ExplainView.render(explanation))
     }
 }
