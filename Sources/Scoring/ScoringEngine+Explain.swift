@@ -87,9 +87,22 @@ extension ScoringEngine {
         return rounded == rounded.rounded() && abs(rounded) < 1e15 ? "\(Int64(rounded))" : "\(rounded)"
     }
 
-    /// `90s`, `1.5s`: a span in seconds to a tenth, without a useless `.0`.
+    /// A span the way the config writes durations, to a tenth of a second below a minute and
+    /// in at most two adjacent units above: `1.5s`, `55s`, `1m30s`, `2h`, `1d2h`.
     static func seconds(_ span: Double) -> String {
-        let tenths = (max(span, 0) * 10).rounded() / 10
-        return tenths == tenths.rounded() ? "\(Int(tenths))s" : "\(tenths)s"
+        let span = max(span, 0)
+        if span < 59.95 {
+            let tenths = (span * 10).rounded() / 10
+            return tenths == tenths.rounded() ? "\(Int(tenths))s" : "\(tenths)s"
+        }
+        let whole = Int(span.rounded())
+        let units: [(size: Int, name: String)] = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")]
+        let first = units.firstIndex { whole >= $0.size } ?? units.count - 1
+        var text = "\(whole / units[first].size)\(units[first].name)"
+        if first + 1 < units.count {
+            let remainder = whole % units[first].size / units[first + 1].size
+            if remainder > 0 { text += "\(remainder)\(units[first + 1].name)" }
+        }
+        return text
     }
 }

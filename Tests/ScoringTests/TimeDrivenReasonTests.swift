@@ -45,6 +45,11 @@ struct TimeDrivenReasonTests {
         _ = engine.set("a", 100, at: t0 + 5)
         #expect(engine.explain("a", now: t0 + 5)?.summary == "a stays in reduced: score 100 warrants a change, held until min_dwell ends in 55s.")
         try engine.setOverride(user: "b", tier: "minimal", until: t0 + 90.25, reason: "ticket 7", now: t0)
-        #expect(engine.explain("b", now: t0)?.summary == "b is in minimal by operator override for another 90.3s (ticket 7).")
+        #expect(engine.explain("b", now: t0)?.summary == "b is in minimal by operator override for another 1m30s (ticket 7).")
+    }
+
+    @Test(arguments: [(0.25, "0.3s"), (59.94, "59.9s"), (59.96, "1m"), (90, "1m30s"), (7200, "2h"), (93_600, "1d2h")])
+    func spans(_ seconds: Double, _ text: String) {
+        #expect(ScoringEngine.seconds(seconds) == text)
     }
 }
