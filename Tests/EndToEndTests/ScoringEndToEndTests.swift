@@ -29,6 +29,15 @@ struct ScoringEndToEndTests {
         let toReduced = try #require(epochSeconds(next["at"]))
         #expect(abs(toReduced - scoredAt - 2 * log2(1000.0 / 475)) < 0.005, "due \(toReduced - scoredAt)s after the event")
 
+        // What an operator reads: raw and decayed score, the ladder, what happens next.
+        let human = try tierctl(scenario.ctl + ["explain", "alice"]).output
+        for expected in [
+            "rule:         threshold", "(raw 0 at ", "decaying toward 1000, half-life 2s",
+            ": the decaying score crosses a tier boundary", "*  minimal  -", "   reduced  500        525    20Mbit",
+        ] {
+            #expect(human.contains(expected), "missing \"\(expected)\" in:\n\(human)")
+        }
+
         var watch = OnTimeWatch(due: toReduced)
         try watch.run {
             let tier = try scenario.status("alice")["tier"] as? String
