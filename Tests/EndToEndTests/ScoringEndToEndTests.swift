@@ -8,12 +8,12 @@ import TestSupport
 /// in the audit log stamped with that instant and its reason.
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct ScoringEndToEndTests {
-    /// A score of 0 decays toward the baseline 1000 with a half-life of 2 s:
-    /// `score(t) = 1000 - 1000 * 2^(-t/2)`. It reaches reduced's up threshold 525 (500 +
-    /// hysteresis 25) at t = 2 log2(1000/475) = 2.148 s, and full's 825 at t = 2 log2(1000/175)
-    /// = 5.029 s. The kernel class is created (minimal), changed in place (reduced), removed (full).
+    /// A score of 0 decays toward the baseline 1000 with a half-life of 3 s:
+    /// `score(t) = 1000 - 1000 * 2^(-t/3)`. It reaches reduced's up threshold 525 (500 +
+    /// hysteresis 25) at t = 3 log2(1000/475) = 3.222 s, and full's 825 at t = 3 log2(1000/175)
+    /// = 7.544 s. The kernel class is created (minimal), changed in place (reduced), removed (full).
     @Test func decayMovesAUserUpOnTime() throws {
-        let scenario = try ScoringScenario(halfLife: "2s", hysteresis: 25)
+        let scenario = try ScoringScenario(halfLife: "3s", hysteresis: 25)
         defer { scenario.tearDown() }
         try scenario.start()
 
@@ -27,12 +27,12 @@ struct ScoringEndToEndTests {
         let next = try #require(first["next_change"] as? [String: Any], "\(first)")
         #expect(next["reason"] as? String == "decay-crossing")
         let toReduced = try #require(epochSeconds(next["at"]))
-        #expect(abs(toReduced - scoredAt - 2 * log2(1000.0 / 475)) < 0.005, "due \(toReduced - scoredAt)s after the event")
+        #expect(abs(toReduced - scoredAt - 3 * log2(1000.0 / 475)) < 0.005, "due \(toReduced - scoredAt)s after the event")
 
         // What an operator reads: raw and decayed score, the ladder, what happens next.
         let human = try tierctl(scenario.ctl + ["explain", "alice"]).output
         for expected in [
-            "rule:         threshold", "(raw 0 at ", "decaying toward 1000, half-life 2s",
+            "rule:         threshold", "(raw 0 at ", "decaying toward 1000, half-life 3s",
             ": the decaying score crosses a tier boundary", "*  minimal  -", "   reduced  500        525    20Mbit",
         ] {
             #expect(human.contains(expected), "missing \"\(expected)\" in:\n\(human)")
@@ -50,7 +50,7 @@ struct ScoringEndToEndTests {
 
         let second = try scenario.explain("alice")
         let toFull = try #require(epochSeconds((second["next_change"] as? [String: Any])?["at"]), "\(second)")
-        #expect(abs(toFull - scoredAt - 2 * log2(1000.0 / 175)) < 0.005)
+        #expect(abs(toFull - scoredAt - 3 * log2(1000.0 / 175)) < 0.005)
         var watchFull = OnTimeWatch(due: toFull)
         try watchFull.run {
             let tier = try scenario.status("alice")["tier"] as? String
@@ -152,10 +152,10 @@ struct ScoringEndToEndTests {
         }
     }
 
-    /// With `min_dwell = "3s"`, a better score right after a change does not move the user
-    /// until 3 s after that change; then it does, on time.
+    /// With `min_dwell = "4s"`, a better score right after a change does not move the user
+    /// until 4 s after that change; then it does, on time.
     @Test func minDwellHoldsABetterScoreUntilItEnds() throws {
-        let scenario = try ScoringScenario(minDwell: "3s")
+        let scenario = try ScoringScenario(minDwell: "4s")
         defer { scenario.tearDown() }
         try scenario.start()
 
@@ -169,7 +169,7 @@ struct ScoringEndToEndTests {
         #expect(next["reason"] as? String == "dwell-end")
         let dwellEnd = try #require(epochSeconds(next["at"]))
         #expect(epochSeconds(explanation["dwell_until"]) == dwellEnd)
-        #expect(abs(dwellEnd - (epochSeconds(explanation["since"]) ?? 0) - 3) < 0.002)
+        #expect(abs(dwellEnd - (epochSeconds(explanation["since"]) ?? 0) - 4) < 0.002)
 
         var watch = OnTimeWatch(due: dwellEnd)
         try watch.run {
