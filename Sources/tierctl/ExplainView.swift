@@ -33,7 +33,7 @@ enum ExplainView {
     /// `812.5 now (raw 300 at T, decaying toward 1000, half-life 2s)`.
     private static func score(_ e: JSONValue) -> String {
         guard let decayed = e["score"].flatMap(number) else {
-            return "none yet (treated as the baseline, \(text(e["baseline"])))"
+            return "none yet (until the first event: default_tier)"
         }
         var parts: [String] = []
         if let raw = e["raw_score"].flatMap(number) {
@@ -62,9 +62,15 @@ enum ExplainView {
         return result
     }
 
-    /// When automatic changes are allowed again after the last change.
+    /// When score-driven changes are allowed again after the last change. Dwell holds only
+    /// users placed by their score: an override, exemption, staleness or a missing score
+    /// is not held, and when one of those ends the user is placed afresh without dwell.
     private static func dwell(_ e: JSONValue, at: Date?) -> String {
         let minDwell = duration(e["min_dwell_seconds"].flatMap(number) ?? 0)
+        let rule = e["rule"].flatMap(string) ?? ""
+        if ["override", "exempt", "no-score", "stale"].contains(rule) {
+            return "does not apply to rule \(rule) (min_dwell \(minDwell))"
+        }
         guard let until = e["dwell_until"].flatMap(string) else { return "over (min_dwell \(minDwell))" }
         return "automatic changes held until \(until)\(relative(until, from: at)) (min_dwell \(minDwell))"
     }

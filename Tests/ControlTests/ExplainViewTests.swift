@@ -65,7 +65,10 @@ import Testing
         members["stale_at"] = .string("2026-11-27T08:15:00.000Z")
         let text = ExplainView.render(.object(members))
         #expect(text.contains(#"override:     full until 2026-11-27T10:00:00.350Z (in 2h), reason "ticket 7", set 2026-11-27T08:00:00.000Z"#), "\(text)")
-        #expect(text.contains("dwell:        automatic changes held until 2026-11-27T08:01:30.000Z (in 1m30s) (min_dwell 1m30s)"), "\(text)")
+        #expect(text.contains("dwell:        does not apply to rule override (min_dwell 1m30s)"), "\(text)")
+        members["rule"] = .string("dwell-hold")
+        let held = ExplainView.render(.object(members))
+        #expect(held.contains("dwell:        automatic changes held until 2026-11-27T08:01:30.000Z (in 1m30s) (min_dwell 1m30s)"), "\(held)")
         #expect(text.contains("stale:        at 2026-11-27T08:15:00.000Z (in 15m) without a new event (stale_after 15m)"), "\(text)")
         #expect(text.contains("next change:  2026-11-27T10:00:00.350Z (in 2h): the override expires and the score decides again"), "\(text)")
     }
@@ -75,7 +78,7 @@ import Testing
             "user": .string("dave"), "at": .string("2026-11-27T08:00:00Z"), "tier": .string("full"), "rule": .string("no-score"),
             "score": .null, "baseline": .integer(1000), "next_change": .null, "override": .null,
         ]))
-        #expect(text.contains("score:        none yet (treated as the baseline, 1000)\n"), "\(text)")
+        #expect(text.contains("score:        none yet (until the first event: default_tier)\n"), "\(text)")
         #expect(text.contains("next change:  none scheduled"), "\(text)")
         #expect(!text.contains("tiers ("), "no ladder without thresholds")
     }
