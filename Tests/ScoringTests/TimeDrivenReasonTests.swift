@@ -52,4 +52,9 @@ struct TimeDrivenReasonTests {
     func spans(_ seconds: Double, _ text: String) {
         #expect(ScoringEngine.seconds(seconds) == text)
     }
+
+    /// The due reason lives in what was padding: a user still costs 48 bytes of record.
+    @Test func theDueReasonFitsInTheRecordsPadding() {
+        #expect(MemoryLayout<UserRecord>.stride == 48)
+    }
 }
