@@ -12,6 +12,20 @@ public enum DueReason: String, Sendable, Codable {
     case pending
 }
 
+extension DueReason {
+    /// The reason recorded with a tier change this due instant causes (audit log, logs).
+    /// nil for `pending`: such a change was caused by whatever made the state inconsistent.
+    var changeReason: String? {
+        switch self {
+        case .decayCrossing: "score decayed across a threshold"
+        case .dwellEnd: "min_dwell ended"
+        case .stale: "no event for stale_after"
+        case .overrideExpiry: "override expired"
+        case .pending: nil
+        }
+    }
+}
+
 /// An instant at which a user's placement is re-evaluated, and why.
 struct DueInstant: Sendable, Equatable {
     var at: Double

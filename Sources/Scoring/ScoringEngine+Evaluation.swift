@@ -30,8 +30,10 @@ extension ScoringEngine {
             record.since = time
         }
         record.basis = decision.basis
-        let due = rules.nextDue(record, override: override, at: time, settled: decision)?.at ?? .infinity
+        let next = rules.nextDue(record, override: override, at: time, settled: decision)
+        let due = next?.at ?? .infinity
         record.due = due
+        record.dueReason = next?.reason ?? .pending
         records[slot] = record
         if due < record.queued { enqueue(slot, due) }
         return change

@@ -47,6 +47,7 @@ extension ScoringEngine {
         for slot in records.indices where records[slot].isLive {
             let due = rules.nextDue(records[slot], override: activeOverride(slot), at: min(from, now))
             records[slot].due = due?.at ?? .infinity
+            records[slot].dueReason = due?.reason ?? .pending
         }
         clock = max(now, from)
         rebuildQueue()

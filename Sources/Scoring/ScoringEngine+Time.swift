@@ -17,7 +17,7 @@ extension ScoringEngine {
                 enqueue(slot, due)
                 continue
             }
-            if let change = evaluate(slot, at: due, reason: nil) { changes.append(change) }
+            if let change = evaluate(slot, at: due, reason: records[slot].dueReason.changeReason) { changes.append(change) }
         }
         clock = max(clock, now)
         compactQueueIfNeeded()

@@ -15,6 +15,10 @@ struct UserRecord: Sendable {
     /// Earliest `due` currently queued in the heap for this user; +infinity = none.
     /// Entries that do not match it are stale and skipped (lazy invalidation).
     var queued: Double = .infinity
+    /// Why `due` is due: becomes the reason of the tier change it causes, so the audit log
+    /// says "decayed", "dwell ended" or "stale" for changes no event carried a reason for.
+    /// One byte, in what was padding: the record stays 48 bytes.
+    var dueReason: DueReason = .pending
     /// Index into the policy's tiers (0 = best).
     var tier: UInt8
     var basis: TierBasis

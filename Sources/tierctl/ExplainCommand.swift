@@ -20,9 +20,6 @@ struct ExplainCommand: AsyncParsableCommand {
         let reply = try await DaemonCall.reply(to: .explain(user: user), with: tierctl.client, json: json)
         guard !json else { return }
         guard case .explanation(let explanation) = reply else { throw DaemonCall.unexpected(reply, for: .explain) }
-        // The daemon's one-sentence answer first: it is what an operator asked for; the
-        // listing below is the evidence (score, thresholds, dwell, staleness).
-        if case .string(let summary)? = explanation["summary"] { Output.line(summary + "\n") }
-        Output.text(JSONListing.render(explanation))
+        Output.text(ExplainView.render(explanation))
     }
 }

@@ -1,0 +1,167 @@
+import Foundation
+import TestSupport
+
+/// One tierd under test with scoring settings of the test's choosing (short half-lives,
+/// dwell and staleness, so that time-driven changes happen within seconds), in its own
+/// namespaces and directory. `tearDown()` stops the daemon and removes both; call it in a
+/// `defer` right after creating the scenario.
+///
+/// Users: alice (10.98.0.11, fd98::11), bob (10.98.0.12), carol (10.98.0.13). Tiers: full
+/// (>= 800, unthrottled, the default), reduced (>= 500, 20/5 Mbit), minimal (catch-all,
+/// 2/1 Mbit): a user moving minimal -> reduced -> full has their kernel class created,
+/// changed in place, then removed.
+final class ScoringScenario {
+    let net: TestNetwork
+    let dir: TemporaryDirectory
+    private(set) var daemon: DaemonProcess?
+    private var starts = 0
+
+    var configPath: String { dir.path + "/tierd.toml" }
+    var controlSocket: String { dir.path + "/control.sock" }
+    var feedSocket: String { dir.path + "/feed.sock" }
+    var auditPath: String { dir.path + "/state/audit.jsonl" }
+    var ctl: [String] { ["--socket", controlSocket] }
+
+    init(halfLife: String = "0s", hysteresis: Int = 0, minDwell: String = "0s", staleAfter: String = "0s") throws {
+        net = try TestNetwork.make()
+        do {
+            dir = try TemporaryDirectory()
+        } catch {
+            net.destroy()
+            throw error
+        }
+        try """
+            [daemon]
+            control_socket = "\(dir.path)/control.sock"
+            state_dir = "\(dir.path)/state"
+            reconcile_interval = "30s"
+
+            [feed]
+            socket = "\(dir.path)/feed.sock"
+            stale_after = "\(staleAfter)"
+
+            [scoring]
+            baseline = 1000
+            half_life = "\(halfLife)"
+            hysteresis = \(hysteresis)
+            min_dwell = "\(minDwell)"
+            default_tier = "full"
+
+            [network]
+            interface = "\(net.serverInterface)"
+            ifb = "ifb-tierdt"
+            users_file = "users.csv"
+            floor = "256kbit"
+
+            [[tier]]
+            name = "full"
+            min_score = 800
+
+            [[tier]]
+            name = "reduced"
+            min_score = 500
+            download = "20mbit"
+            upload = "5mbit"
+
+            [[tier]]
+            name = "minimal"
+            download = "2mbit"
+            upload = "1mbit"
+            """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try """
+            id,addresses,unix_user
+            alice,10.98.0.11 fd98::11,
+            bob,10.98.0.12,
+            carol,10.98.0.13,
+
+            """.write(toFile: dir.path + "/users.csv", atomically: true, encoding: .utf8)
+    }
+
+    struct DaemonFailedToStart: Error, CustomStringConvertible {
+        let log: String
+        var description: String { "tierd did not become healthy; log:\n\(log)" }
+    }
+
+    /// Starts tierd (again) and waits until it answers `health`.
+    func start() throws {
+        starts += 1
+        let process = try DaemonProcess(configPath: configPath, namespace: net.serverNS, logPath: dir.path + "/tierd-\(starts).log")
+        daemon = process
+        guard try eventually(timeout: 20, { try tierctl(ctl + ["health"]).status == 0 }) else {
+            throw DaemonFailedToStart(log: process.log)
+        }
+    }
+
+    /// Stops tierd with `signal` and returns its exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM) -> Int32 {
+        defer { daemon = nil }
+        return daemon?.stop(signal: signal) ?? 0
+    }
+
+    func tearDown() {
+        stop(signal: SIGKILL)
+        net.destroy()
+        dir.remove()
+    }
+
+    var log: String { daemon?.log ?? "" }
+
+    /// `tierctl push USER SCORE` over the feed socket; returns once the event is applied.
+    @discardableResult
+    func push(_ user: String, _ score: Int) throws -> Bool {
+        try tierctl(["push", user, String(score), "--feed-socket", feedSocket]).status == 0
+    }
+
+    /// `tierctl status USER --json`'s user object (empty on failure).
+    func status(_ user: String) throws -> [String: Any] {
+        try object(["status", user, "--json"])["status"] as? [String: Any] ?? [:]
+    }
+
+    /// `tierctl explain USER --json`'s explanation object (empty on failure).
+    func explain(_ user: String) throws -> [String: Any] {
+        let reply = try object(["explain", user, "--json"])
+        return reply["explanation"] as? [String: Any] ?? reply
+    }
+
+    private func object(_ arguments: [String]) throws -> [String: Any] {
+        let result = try tierctl(ctl + arguments)
+        guard result.status == 0,
+            let object = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        else { return [:] }
+        return object
+    }
+
+    /// The download classes on the shaped interface, as `tc class show` prints them.
+    func downloadClasses() throws -> String {
+        try net.run(net.serverNS, ["tc", "class", "show", "dev", net.serverInterface])
+    }
+
+    /// The handle (`1:5`-style) of the download class with exactly this rate, if any.
+    func classHandle(rate: String) throws -> String? {
+        for line in try downloadClasses().split(separator: "\n") where line.contains(" rate \(rate) ") {
+            return line.split(separator: " ").dropFirst(2).first.map(String.init)
+        }
+        return nil
+    }
+
+    /// Every audit line for `user`, parsed, oldest first.
+    func audit(_ user: String) throws -> [[String: Any]] {
+        guard FileManager.default.fileExists(atPath: auditPath) else { return [] }
+        let text = try String(contentsOfFile: auditPath, encoding: .utf8)
+        return text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }.filter { $0["user"] as? String == user }
+    }
+}
+
+/// Seconds since the Unix epoch of an RFC 3339 instant as the daemon writes it (with or
+/// without milliseconds).
+func epochSeconds(_ value: Any?) -> Double? {
+    guard let text = value as? String else { return nil }
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.date(from: text)?.timeIntervalSince1970
+}
