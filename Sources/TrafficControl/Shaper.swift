@@ -129,7 +129,7 @@ public final class Shaper {
         let probeClass = TCHandle.make(Layout.rootMajor, 0xFFFF)
         let existing = try reader.qdiscs(of: device)
         let leafKinds = Set(existing.filter { Layout.isLeafMajor(TCHandle.major($0.handle)) }.map(\.kind))
-        var majors = HandleAllocator(ranges: Layout.leafMajors, used: Set(existing.map { TCHandle.major($0.handle) }))
+        var majors = HandleAllocator(ranges: Layout.leafMajors, used: Set(existing.map { TCHandle.major($0.handle) }).union(Layout.reservedMajors))
         guard let major = majors.next() else { return "pfifo" }
         try socket.executeOne(TCRequests.putClass(device, ClassSpec.user(handle: probeClass, parent: Layout.rootHandle,
                                                                          rate: 1_000_000, mtu: device.mtu), replace: false))

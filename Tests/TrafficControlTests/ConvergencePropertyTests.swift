@@ -61,23 +61,25 @@ enum UserOperation: CustomStringConvertible {
     }
 }
 
-@Suite("Convergence properties", .serialized, rootOnly)
-struct ConvergencePropertyTests {
-    @Test("random add/remove/address/tier sequences always end with kernel state == desired")
-    func randomSequences() async throws {
-        let fixture = try KernelFixture()
-        await propertyCheck(count: 25, input: Gen.int(in: 0...100_000).array(of: 1...12)) { codes in
-            // Every run starts from an empty tree.
-            #expect(try fixture.shaper.converge(to: []).errors == [])
-            var users: [Int: ShapedUser] = [:]
-            for operation in codes.map(UserOperation.init) {
-                operation.apply(to: &users)
-                let desired = users.keys.sorted().map { users[$0]! }
-                let report = try fixture.shaper.converge(to: desired)
-                #expect(report.errors == [], "\(operation)")
-                _ = try expectExact(fixture.shaper, desired)
-                let repeated = try fixture.shaper.converge(to: desired)
-                #expect(repeated.totalChanges == 0, "\(operation): \(repeated)")
+extension KernelTests {
+    @Suite("Convergence properties")
+    struct ConvergencePropertyTests {
+        @Test("random add/remove/address/tier sequences always end with kernel state == desired")
+        func randomSequences() async throws {
+            let fixture = try KernelFixture()
+            await propertyCheck(count: 25, input: Gen.int(in: 0...100_000).array(of: 1...12)) { codes in
+                // Every run starts from an empty tree.
+                #expect(try fixture.shaper.converge(to: []).errors == [])
+                var users: [Int: ShapedUser] = [:]
+                for operation in codes.map(UserOperation.init) {
+                    operation.apply(to: &users)
+                    let desired = users.keys.sorted().map { users[$0]! }
+                    let report = try fixture.shaper.converge(to: desired)
+                    #expect(report.errors == [], "\(operation)")
+                    _ = try expectExact(fixture.shaper, desired)
+                    let repeated = try fixture.shaper.converge(to: desired)
+                    #expect(repeated.totalChanges == 0, "\(operation): \(repeated)")
+                }
             }
         }
     }
