@@ -139,3 +139,41 @@ extension KernelTests {
         }
     }
 }
+
+extension KernelTests.KernelStateTests {
+    @Test("drift is repaired: deleted root qdisc, ingress qdisc, IFB and a user's class")
+    func driftRepair() throws {
+        let fixture = try KernelFixture()
+        let users = makeUsers(0..<20) { i in (tiers[i % 3], tiers[(i + 1) % 3]) }
+        #expect(try fixture.shaper.converge(to: users).errors == [])
+        let interface = fixture.network.serverInterface
+        let state = try fixture.shaper.readState()
+        let victim = try #require(state.download.addressFilters.first { $0.parent != 0x7164_0000 })
+        // Remove one user's filters and class behind tierd's back, then larger parts of the tree.
+        try fixture.network.run(fixture.network.serverNS, ["tc", "filter", "del", "dev", interface, "parent", TCHandle.text(victim.parent)])
+        #expect(try fixture.shaper.converge(to: users).errors == [])
+        _ = try expectExact(fixture.shaper, users)
+        try fixture.network.run(fixture.network.serverNS, ["tc", "qdisc", "del", "dev", interface, "root"])
+        try fixture.network.run(fixture.network.serverNS, ["tc", "qdisc", "del", "dev", interface, "ingress"])
+        try fixture.network.run(fixture.network.serverNS, ["ip", "link", "del", fixture.ifbName])
+        let repair = try fixture.shaper.converge(to: users)
+        #expect(repair.errors == [])
+        _ = try expectExact(fixture.shaper, users)
+        #expect(try fixture.shaper.converge(to: users).totalChanges == 0)
+    }
+
+    @Test("an address claimed by two users is reported and kept for the first")
+    func duplicateAddress() throws {
+        let fixture = try KernelFixture()
+        let shared = IPPrefix("10.50.0.9")!
+        let first = ShapedUser(id: "first", addresses: [shared], download: 2_000_000, upload: nil)
+        let second = ShapedUser(id: "second", addresses: [shared, IPPrefix("10.50.0.10")!], download: 5_000_000, upload: nil)
+        let report = try fixture.shaper.converge(to: [first, second])
+        #expect(report.errors.contains { $0.object.contains("10.50.0.9") && $0.reason.contains("first") && $0.reason.contains("second") })
+        let state = try fixture.shaper.readState()
+        let verifier = StateVerifier(leafKind: fixture.shaper.leafQdiscKind)
+        let check = verifier.verify(state.download, wanted: ["first": ([shared], 2_000_000),
+                                                             "second": ([IPPrefix("10.50.0.10")!], 5_000_000)])
+        #expect(check.problems == [])
+    }
+}
