@@ -10,13 +10,14 @@ extension KernelTests {
     struct TrafficTests {
         /// Client-side iperf3 run from `source` (a user's address) to the server; returns parsed JSON.
         func iperf(_ network: TestNetwork, from source: String, reverse: Bool, seconds: Int = 3, extra: [String] = []) throws -> IperfResult {
-            var arguments = ["iperf3", "-c", network.serverIPv4, "-B", source, "-t", String(seconds), "-O", "1", "-J"]
+            let server = source.contains(":") ? network.serverIPv6 : network.serverIPv4
+            var arguments = ["iperf3", "-c", server, "-B", source, "-t", String(seconds), "-O", "1", "-J", "-w", "64K"]
             if reverse { arguments.append("-R") }
             return try IperfResult(json: network.run(network.clientNS, arguments + extra))
         }
 
         func startServer(_ network: TestNetwork) throws -> BackgroundProcess {
-            let server = try network.start(network.serverNS, ["iperf3", "-s", "-B", network.serverIPv4])
+            let server = try network.start(network.serverNS, ["iperf3", "-s"])
             for _ in 0..<50 {
                 if (try? network.run(network.serverNS, ["ss", "-ltn"]))?.contains(":5201") == true { break }
                 Thread.sleep(forTimeInterval: 0.05)
@@ -24,7 +25,7 @@ extension KernelTests {
             return server
         }
 
-        @Test("a 5/2 Mbit/s user gets 90-100% of each; an unthrottled address is not capped")
+        @Test("a 5/2 Mbit/s user gets 90-100% of each over IPv4 and IPv6; an unthrottled address is not capped")
         func shapedAndUnshaped() throws {
             let fixture = try KernelFixture(users: 2)
             let network = fixture.network
@@ -48,6 +49,17 @@ extension KernelTests {
             #expect(freeDownload.receivedBitsPerSecond > 100_000_000, "unthrottled download \(freeDownload.receivedBitsPerSecond)")
             #expect(freeUpload.receivedBitsPerSecond > 100_000_000, "unthrottled upload \(freeUpload.receivedBitsPerSecond)")
 
+            // IPv6 goes through the same class (offsets of the IPv6 header, last-byte hash).
+            let download6 = try iperf(network, from: network.userIPv6(0), reverse: true)
+            #expect(download6.receivedBitsPerSecond >= 0.90 * 5_000_000 && download6.receivedBitsPerSecond <= 5_000_000,
+                    "IPv6 download \(download6.receivedBitsPerSecond)")
+            let upload6 = try iperf(network, from: network.userIPv6(0), reverse: false)
+            #expect(upload6.receivedBitsPerSecond >= 0.90 * 2_000_000 && upload6.receivedBitsPerSecond <= 2_000_000,
+                    "IPv6 upload \(upload6.receivedBitsPerSecond)")
+
+            print("goodput (bit/s): download \(Int(download.receivedBitsPerSecond)) upload \(Int(upload.receivedBitsPerSecond)) "
+                  + "IPv6 download \(Int(download6.receivedBitsPerSecond)) upload \(Int(upload6.receivedBitsPerSecond)) "
+                  + "unthrottled download \(Int(freeDownload.receivedBitsPerSecond)) upload \(Int(freeUpload.receivedBitsPerSecond))")
             let counters = try #require(try fixture.shaper.counters()["alice"])
             #expect((counters.download?.bytes ?? 0) > 1_000_000 && (counters.upload?.bytes ?? 0) > 400_000, "\(counters)")
         }
@@ -65,7 +77,7 @@ extension KernelTests {
             let server = try startServer(network)
             defer { server.stop() }
 
-            var arguments = ["iperf3", "-c", network.serverIPv4, "-B", address, "-t", "6", "-J"]
+            var arguments = ["iperf3", "-c", network.serverIPv4, "-B", address, "-t", "6", "-J", "-w", "64K"]
             if download { arguments.append("-R") }
             let client = try network.start(network.clientNS, arguments)
             defer { client.stop() }
@@ -98,6 +110,7 @@ extension KernelTests {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = Double(secondBytes - firstBytes) * 8 / seconds
             #expect(rate >= 0.90 * Double(after) && rate <= 1.03 * Double(after), "rate after change \(rate) of \(after)")
+            print("tier change \(download ? "download" : "upload") \(before) -> \(after): wire rate from 1 s after the change \(Int(rate)) bit/s")
             let countersEnd = try fixture.shaper.counters()["bob"]
             #expect(direction(countersEnd)?.drops == direction(countersBefore)?.drops, "drops after the change")
             let result = try IperfResult(json: client.waitForOutput())
