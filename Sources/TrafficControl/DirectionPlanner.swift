@@ -206,7 +206,7 @@ struct DirectionPlanner {
             for filter in filtersByQdisc[qdisc] ?? [] {
                 if case .address(let prefix) = filter.role { actualByPrefix[prefix, default: []].append(filter) }
             }
-            for (prefix, target) in (wantedFilters[qdisc] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (prefix, target) in wantedFilters[qdisc] ?? [:] {
                 let placement = AddressFamily.placement(of: prefix)
                 let existing = actualByPrefix.removeValue(forKey: prefix) ?? []
                 let keep = existing.count == 1 && existing[0].target == target

@@ -9,9 +9,9 @@ extension KernelTests {
     @Suite("Real traffic")
     struct TrafficTests {
         /// Client-side iperf3 run from `source` (a user's address) to the server; returns parsed JSON.
-        func iperf(_ network: TestNetwork, from source: String, reverse: Bool, seconds: Int = 3, extra: [String] = []) throws -> IperfResult {
+        func iperf(_ network: TestNetwork, from source: String, reverse: Bool, seconds: Int = 4, extra: [String] = []) throws -> IperfResult {
             let server = source.contains(":") ? network.serverIPv6 : network.serverIPv4
-            var arguments = ["iperf3", "-c", server, "-B", source, "-t", String(seconds), "-O", "1", "-J", "-w", "64K"]
+            var arguments = ["iperf3", "-c", server, "-B", source, "-t", String(seconds), "-O", "1", "-J", "-w", "32K"]
             if reverse { arguments.append("-R") }
             return try IperfResult(json: network.run(network.clientNS, arguments + extra))
         }
@@ -77,7 +77,7 @@ extension KernelTests {
             let server = try startServer(network)
             defer { server.stop() }
 
-            var arguments = ["iperf3", "-c", network.serverIPv4, "-B", address, "-t", "6", "-J", "-w", "64K"]
+            var arguments = ["iperf3", "-c", network.serverIPv4, "-B", address, "-t", "6", "-J", "-w", "128K"]
             if download { arguments.append("-R") }
             let client = try network.start(network.clientNS, arguments)
             defer { client.stop() }
