@@ -92,6 +92,8 @@ struct HashTableSpec: Sendable, Equatable {
     var linkNode: UInt32
     /// Offset (relative to the address) of the 32-bit word whose last byte is hashed; nil for linear lists.
     var hashWordOffset: Int?
+    /// Mask of the hashed byte within that word (host order); the kernel shifts it down.
+    var hashMask: UInt32 = 0xFF
 
     var handle: UInt32 { id << 20 }
 }
@@ -106,14 +108,16 @@ enum AddressFamily: CaseIterable, Sendable {
 
     func addressOffset(_ side: KeySide) -> Int { self == .ipv4 ? side.ipv4Offset : side.ipv6Offset }
 
-    /// IPv4: hosts hashed on the last byte, everything shorter in a linear list.
+    /// IPv4: hosts hashed on the last byte; /24.../31 hashed on the third byte (so many
+    /// subscriber /30s or /29s never overflow one bucket); shorter prefixes in a linear list.
     /// IPv6: hosts hashed on the last byte; /64.../127 hashed on byte 7 (the last byte of the
     /// /64), so per-subscriber /64s spread; shorter prefixes in a linear list.
     var tables: [HashTableSpec] {
         switch self {
         case .ipv4:
             return [HashTableSpec(id: 0x1, divisor: 256, linkNode: 1, hashWordOffset: 0),
-                    HashTableSpec(id: 0x3, divisor: 1, linkNode: 2, hashWordOffset: nil)]
+                    HashTableSpec(id: 0x2, divisor: 256, linkNode: 2, hashWordOffset: 0, hashMask: 0xFF00),
+                    HashTableSpec(id: 0x3, divisor: 1, linkNode: 3, hashWordOffset: nil)]
         case .ipv6:
             return [HashTableSpec(id: 0x4, divisor: 256, linkNode: 1, hashWordOffset: 12),
                     HashTableSpec(id: 0x5, divisor: 256, linkNode: 2, hashWordOffset: 4),
@@ -137,7 +141,9 @@ enum AddressFamily: CaseIterable, Sendable {
         let tables = family.tables
         switch family {
         case .ipv4:
-            return prefix.isHost ? (tables[0], UInt32(prefix.bytes[3])) : (tables[1], 0)
+            if prefix.isHost { return (tables[0], UInt32(prefix.bytes[3])) }
+            if prefix.length >= 24 { return (tables[1], UInt32(prefix.bytes[2])) }
+            return (tables[2], 0)
         case .ipv6:
             if prefix.isHost { return (tables[0], UInt32(prefix.bytes[15])) }
             if prefix.length >= 64 { return (tables[1], UInt32(prefix.bytes[7])) }

@@ -118,3 +118,25 @@ extension KernelTests {
         }
     }
 }
+
+extension KernelTests.TrafficTests {
+    @Test("every kind of prefix classifies real packets in both directions", arguments: [
+        "10.77.1.10", "10.77.1.8/30", "10.77.0.0/16", "fd77::1:10", "fd77::/64", "fd77::/48",
+    ])
+    func prefixClassifies(prefix: String) throws {
+        let fixture = try KernelFixture(users: 1)
+        let network = fixture.network
+        let user = ShapedUser(id: "carol", addresses: [IPPrefix(prefix)!], download: 10_000_000, upload: 10_000_000)
+        #expect(try fixture.shaper.converge(to: [user]).errors == [])
+        let ipv6 = prefix.contains(":")
+        let source = ipv6 ? network.userIPv6(0) : network.userIPv4(0)
+        let server = try startServer(network)
+        defer { server.stop() }
+        // A short TCP transfer: data through the upload class, ACKs back through the download class.
+        try network.run(network.clientNS, ["iperf3", "-c", ipv6 ? network.serverIPv6 : network.serverIPv4,
+                                           "-B", source, "-n", "100K", "-J"])
+        let counters = try #require(try fixture.shaper.counters()["carol"])
+        #expect((counters.upload?.bytes ?? 0) >= 50_000, "data through the upload class: \(counters)")
+        #expect((counters.download?.packets ?? 0) >= 3, "ACKs through the download class: \(counters)")
+    }
+}
