@@ -126,7 +126,7 @@ struct DirectionPlanner {
                                                        reason: "shard \(best) has no free class id"))
                 continue
             }
-            handleOf[position] = TCHandle.make(Layout.shardQdiscBase + UInt32(best), minor)
+            handleOf[position] = TCHandle.make(Layout.shardMajors[best], minor)
             load[best] += 1
         }
 
@@ -150,8 +150,7 @@ struct DirectionPlanner {
         }
 
         // 4. Classes: create, change in place, and give each a leaf of the detected kind.
-        var usedMajors = Set(actual.qdiscs.map { TCHandle.major($0.handle) })
-        usedMajors.insert(Layout.rootMajor)
+        let usedMajors = Set(actual.qdiscs.map { TCHandle.major($0.handle) }).union(Layout.reservedMajors)
         var leafMajors = HandleAllocator(ranges: Layout.leafMajors, used: usedMajors)
         var wantedClasses = Set<UInt32>()
         for (position, user) in wanted.enumerated() {
@@ -207,7 +206,7 @@ struct DirectionPlanner {
             for filter in filtersByQdisc[qdisc] ?? [] {
                 if case .address(let prefix) = filter.role { actualByPrefix[prefix, default: []].append(filter) }
             }
-            for (prefix, target) in (wantedFilters[qdisc] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (prefix, target) in wantedFilters[qdisc] ?? [:] {
                 let placement = AddressFamily.placement(of: prefix)
                 let existing = actualByPrefix.removeValue(forKey: prefix) ?? []
                 let keep = existing.count == 1 && existing[0].target == target

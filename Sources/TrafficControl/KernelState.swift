@@ -57,6 +57,11 @@ public struct DirectionState: Sendable, Equatable {
         self.filters = filters
     }
 
+    /// Whether tierd's root HTB (7164:) is the device's root qdisc.
+    public var hasTierdRoot: Bool {
+        qdiscs.contains { $0.parent == TCHandle.root && $0.handle == Layout.rootHandle && $0.kind == "htb" }
+    }
+
     /// Address filters (not hash tables or links), the part that changes with users.
     public var addressFilters: [FilterState] {
         filters.filter { if case .address = $0.role { return true } else { return false } }

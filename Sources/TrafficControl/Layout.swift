@@ -8,8 +8,6 @@ enum Layout {
     /// (tc's examples and most scripts use 1: or 10:).
     static let rootMajor: UInt32 = 0x7164
     static var rootHandle: UInt32 { TCHandle.make(rootMajor, 0) }
-    /// Inner HTB qdisc majors: shard i uses 0x7200 + i.
-    static let shardQdiscBase: UInt32 = 0x7200
     /// Up to 256 shards of at most 65534 classes: far above the 60,000 users supported.
     static let maxShards = 256
     /// Target users per shard: keeps every inner HTB small, because the kernel walks all of a
@@ -17,15 +15,42 @@ enum Layout {
     static let usersPerShard = 150
     /// Shard class rate and ceil: high enough never to limit (needs the 64-bit setters).
     static let shardRate: UInt64 = 400_000_000_000
-    /// Majors available for user leaf qdiscs (explicit, because kernel auto-handles run out at 32768).
-    static let leafMajors: [ClosedRange<UInt32>] = [0x0001...0x7163, 0x7400...0xFFEF]
+
+    /// The bucket of a qdisc handle in the kernel's per-device qdisc hash table
+    /// (`hash_min(handle, 4)` = `(handle * GOLDEN_RATIO_32) >> 28`).
+    static func kernelQdiscBucket(_ handle: UInt32) -> UInt32 { (handle &* 0x61C8_8647) >> 28 }
+    /// The kernel finds a qdisc by walking one of only 16 hash buckets, and every class or
+    /// filter added to an inner qdisc looks it up. All inner qdiscs therefore get majors of
+    /// one bucket that no leaf qdisc uses: their lookups walk at most the 256 shards instead
+    /// of 1/16 of all leaves (measured: the largest kernel cost after class creation itself).
+    static let shardBucket = kernelQdiscBucket(0x7200 << 16)
+    /// Inner HTB qdisc majors, shard index -> major (0x7200 and up, all in `shardBucket`).
+    static let shardMajors: [UInt32] = {
+        var majors: [UInt32] = []
+        var major: UInt32 = 0x7200
+        while majors.count < maxShards {
+            if kernelQdiscBucket(major << 16) == shardBucket { majors.append(major) }
+            major += 1
+        }
+        return majors
+    }()
+    private static let shardIndexByMajor = Dictionary(uniqueKeysWithValues: shardMajors.enumerated().map { ($1, $0) })
+    /// Majors available for user leaf qdiscs (explicit, because kernel auto-handles run out
+    /// at 32768): everything below 0xFFF0 outside the shard bucket and the root, ~61,400.
+    static let leafMajors: [ClosedRange<UInt32>] = [0x0001...0xFFEF]
+    /// Majors a leaf must never take.
+    static let reservedMajors: Set<UInt32> = {
+        var reserved: Set<UInt32> = [rootMajor]
+        for major in UInt32(1)...0xFFEF where kernelQdiscBucket(major << 16) == shardBucket { reserved.insert(major) }
+        return reserved
+    }()
     /// Packet limit of a pfifo leaf (like the default txqueuelen).
     static let fifoLimit = 1000
     /// Highest u32 node id in one bucket (12 bits); the kernel reuses ids past this.
     static let maxNodeID: UInt32 = 0xFFF
 
     static func shardClass(_ index: Int) -> UInt32 { TCHandle.make(rootMajor, UInt32(index + 1)) }
-    static func shardQdisc(_ index: Int) -> UInt32 { TCHandle.make(shardQdiscBase + UInt32(index), 0) }
+    static func shardQdisc(_ index: Int) -> UInt32 { TCHandle.make(shardMajors[index], 0) }
 
     /// Shard index of a shard class handle, or nil.
     static func shardIndex(ofClass handle: UInt32) -> Int? {
@@ -35,18 +60,16 @@ enum Layout {
     }
 
     /// Shard index of an inner qdisc or of a user class inside it, or nil.
-    static func shardIndex(ofInner handle: UInt32) -> Int? {
-        let major = TCHandle.major(handle)
-        guard major >= shardQdiscBase, major < shardQdiscBase + UInt32(maxShards) else { return nil }
-        return Int(major - shardQdiscBase)
-    }
+    static func shardIndex(ofInner handle: UInt32) -> Int? { shardIndexByMajor[TCHandle.major(handle)] }
 
     /// How many shards `users` throttled users need.
     static func shardCount(forUsers users: Int) -> Int {
         min(maxShards, max(1, (users + usersPerShard - 1) / usersPerShard))
     }
 
-    static func isLeafMajor(_ major: UInt32) -> Bool { leafMajors.contains { $0.contains(major) } }
+    static func isLeafMajor(_ major: UInt32) -> Bool {
+        leafMajors.contains { $0.contains(major) } && !reservedMajors.contains(major)
+    }
 }
 
 /// Which address of the packet a tree keys on: destination for download, source for upload.
@@ -69,6 +92,8 @@ struct HashTableSpec: Sendable, Equatable {
     var linkNode: UInt32
     /// Offset (relative to the address) of the 32-bit word whose last byte is hashed; nil for linear lists.
     var hashWordOffset: Int?
+    /// Mask of the hashed byte within that word (host order); the kernel shifts it down.
+    var hashMask: UInt32 = 0xFF
 
     var handle: UInt32 { id << 20 }
 }
@@ -83,14 +108,16 @@ enum AddressFamily: CaseIterable, Sendable {
 
     func addressOffset(_ side: KeySide) -> Int { self == .ipv4 ? side.ipv4Offset : side.ipv6Offset }
 
-    /// IPv4: hosts hashed on the last byte, everything shorter in a linear list.
+    /// IPv4: hosts hashed on the last byte; /24.../31 hashed on the third byte (so many
+    /// subscriber /30s or /29s never overflow one bucket); shorter prefixes in a linear list.
     /// IPv6: hosts hashed on the last byte; /64.../127 hashed on byte 7 (the last byte of the
     /// /64), so per-subscriber /64s spread; shorter prefixes in a linear list.
     var tables: [HashTableSpec] {
         switch self {
         case .ipv4:
             return [HashTableSpec(id: 0x1, divisor: 256, linkNode: 1, hashWordOffset: 0),
-                    HashTableSpec(id: 0x3, divisor: 1, linkNode: 2, hashWordOffset: nil)]
+                    HashTableSpec(id: 0x2, divisor: 256, linkNode: 2, hashWordOffset: 0, hashMask: 0xFF00),
+                    HashTableSpec(id: 0x3, divisor: 1, linkNode: 3, hashWordOffset: nil)]
         case .ipv6:
             return [HashTableSpec(id: 0x4, divisor: 256, linkNode: 1, hashWordOffset: 12),
                     HashTableSpec(id: 0x5, divisor: 256, linkNode: 2, hashWordOffset: 4),
@@ -114,7 +141,9 @@ enum AddressFamily: CaseIterable, Sendable {
         let tables = family.tables
         switch family {
         case .ipv4:
-            return prefix.isHost ? (tables[0], UInt32(prefix.bytes[3])) : (tables[1], 0)
+            if prefix.isHost { return (tables[0], UInt32(prefix.bytes[3])) }
+            if prefix.length >= 24 { return (tables[1], UInt32(prefix.bytes[2])) }
+            return (tables[2], 0)
         case .ipv6:
             if prefix.isHost { return (tables[0], UInt32(prefix.bytes[15])) }
             if prefix.length >= 64 { return (tables[1], UInt32(prefix.bytes[7])) }

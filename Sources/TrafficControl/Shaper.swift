@@ -123,13 +123,23 @@ public final class Shaper {
         }.map { TCRequests.addRedirect(interface, family: $0, to: ifb) }
     }
 
+    /// Whether the IFB is up and the ingress redirects to it are in place (cheap: one link
+    /// lookup and one small filter dump), so converge can repair drift of the fixed part.
+    private func fixedTreeIntact() throws -> Bool {
+        guard let ifb = try reader.device(named: configuration.ifb), ifb.isUp else { return false }
+        let filters = try reader.filters(of: interface(), parent: TCHandle.ingress)
+        return AddressFamily.allCases.allSatisfy { family in
+            filters.contains { $0.priority == family.priority && $0.proto == family.ethertype && $0.redirectIfindex == Int(ifb.ifindex) }
+        }
+    }
+
     /// Tries fq_codel, then cake, as a leaf of a temporary class under tierd's IFB root;
     /// falls back to pfifo. Detected, never assumed: test kernels often lack both.
     private func detectLeafKind(on device: Device) throws -> String {
         let probeClass = TCHandle.make(Layout.rootMajor, 0xFFFF)
         let existing = try reader.qdiscs(of: device)
         let leafKinds = Set(existing.filter { Layout.isLeafMajor(TCHandle.major($0.handle)) }.map(\.kind))
-        var majors = HandleAllocator(ranges: Layout.leafMajors, used: Set(existing.map { TCHandle.major($0.handle) }))
+        var majors = HandleAllocator(ranges: Layout.leafMajors, used: Set(existing.map { TCHandle.major($0.handle) }).union(Layout.reservedMajors))
         guard let major = majors.next() else { return "pfifo" }
         try socket.executeOne(TCRequests.putClass(device, ClassSpec.user(handle: probeClass, parent: Layout.rootHandle,
                                                                          rate: 1_000_000, mtu: device.mtu), replace: false))
@@ -148,19 +158,26 @@ public final class Shaper {
     /// Kernel refusals do not throw: they come back in the report, each with its object, and
     /// the next converge retries them. Throws only when the state cannot be read at all.
     public func converge(to desired: [ShapedUser]) throws -> ConvergeReport {
-        if !prepared { try prepare() }
-        let interface = try interface()
-        let ifb = try ifb()
+        if try !prepared || !fixedTreeIntact() { try prepare() }
+        var interface = try interface()
+        var ifb = try ifb()
+        var actuals = [try reader.state(of: interface).state, try reader.state(of: ifb).state]
+        if !actuals.allSatisfy(\.hasTierdRoot) {
+            // Someone removed a root qdisc since prepare(): rebuild the fixed part, then diff.
+            try prepare()
+            interface = try self.interface()
+            ifb = try self.ifb()
+            actuals = [try reader.state(of: interface).state, try reader.state(of: ifb).state]
+        }
         var report = ConvergeReport()
         var requests: [NetlinkRequest] = []
-        let directions: [(Device, KeySide, KeyPath<ShapedUser, UInt64?>)] = [
-            (interface, .destination, \.download), (ifb, .source, \.upload),
+        let directions: [(Device, KeySide, KeyPath<ShapedUser, UInt64?>, DirectionState)] = [
+            (interface, .destination, \.download, actuals[0]), (ifb, .source, \.upload, actuals[1]),
         ]
-        for (device, side, rate) in directions {
+        for (device, side, rate, actual) in directions {
             let wanted = desired.compactMap { user in
                 user[keyPath: rate].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
             }
-            let actual = try reader.state(of: device).state
             let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: actual).plan(wanted)
             plan.count(into: &report)
             report.errors += plan.errors

@@ -137,9 +137,11 @@ enum TCRequests {
             guard let filter = u32(device, parent: parent, family: family, handle: table.linkNode) else { return (-Int32(NLE_NOMEM), nil) }
             var steps = [rtnl_u32_add_key_uint32(filter, 0, 0, 0, 0), rtnl_u32_set_link(filter, table.handle)]
             if let word = table.hashWordOffset {
-                steps.append(rtnl_u32_set_hashmask(filter, 0xFF, UInt32(family.addressOffset(side) + word)))
+                steps.append(rtnl_u32_set_hashmask(filter, table.hashMask, UInt32(family.addressOffset(side) + word)))
             }
-            steps.append(rtnl_u32_set_cls_terminal(filter))
+            // No terminal flag here: when the linked table has no match, the kernel pops back to
+            // this node and, were it terminal, would classify into classid 0 (unshaped) instead
+            // of trying the next table. Found by real traffic; tc never sets it on links either.
             return buildAdd(filter, steps: steps)
         }
     }

@@ -24,3 +24,13 @@ struct IperfResult {
         }
     }
 }
+
+extension Thread {
+    /// Sleeps until a point of the continuous clock (no-op when it has passed).
+    static func sleep(until instant: ContinuousClock.Instant) {
+        let remaining = instant - ContinuousClock.now
+        guard remaining > .zero else { return }
+        let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+        Thread.sleep(forTimeInterval: seconds)
+    }
+}

@@ -31,3 +31,9 @@ final class KernelFixture {
 
 /// Skips kernel tests cleanly when not root.
 let rootOnly = ConditionTrait.enabled(if: isRoot(), "kernel tests need root (namespaces, qdiscs)")
+
+/// Parent of every suite that touches the kernel: they run one at a time, because class
+/// creation cost is machine-wide (see DESIGN.md) and shaping accuracy suffers from CPU
+/// contention, so parallel kernel suites would make each other slow and flaky.
+@Suite("Kernel", .serialized, rootOnly)
+struct KernelTests {}

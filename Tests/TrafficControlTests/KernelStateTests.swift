@@ -41,99 +41,139 @@ func expectExact(_ shaper: Shaper, _ users: [ShapedUser], sourceLocation: Source
     return (down.classes, up.classes)
 }
 
-@Suite("Kernel state", .serialized, rootOnly)
-struct KernelStateTests {
-    @Test("400 users converge exactly; removal, re-tiering and address changes leave no orphans")
-    func convergeExactly() throws {
-        let fixture = try KernelFixture()
-        var users = makeUsers(0..<400) { i in
-            (i % 7 == 0 ? nil : tiers[i % tiers.count], i % 5 == 0 ? nil : tiers[(i + 1) % tiers.count])
-        }
-        let first = try fixture.shaper.converge(to: users)
-        #expect(first.errors == [])
-        #expect(first.classesCreated > 0 && first.filtersCreated > 0)
-        let before = try expectExact(fixture.shaper, users)
-        #expect(Set(before.download.values.map { $0 >> 16 }).count > 1, "users spread over several shards")
+extension KernelTests {
+    @Suite("Kernel state")
+    struct KernelStateTests {
+        @Test("400 users converge exactly; removal, re-tiering and address changes leave no orphans")
+        func convergeExactly() throws {
+            let fixture = try KernelFixture()
+            var users = makeUsers(0..<400) { i in
+                (i % 7 == 0 ? nil : tiers[i % tiers.count], i % 5 == 0 ? nil : tiers[(i + 1) % tiers.count])
+            }
+            let first = try fixture.shaper.converge(to: users)
+            #expect(first.errors == [])
+            #expect(first.classesCreated > 0 && first.filtersCreated > 0)
+            let before = try expectExact(fixture.shaper, users)
+            #expect(Set(before.download.values.map { $0 >> 16 }).count > 1, "users spread over several shards")
 
-        let again = try fixture.shaper.converge(to: users)
-        #expect(again.totalChanges == 0 && again.errors.isEmpty, "\(again)")
+            let again = try fixture.shaper.converge(to: users)
+            #expect(again.totalChanges == 0 && again.errors.isEmpty, "\(again)")
 
-        // Remove 60 users, re-tier 100, change addresses of 20, add 30 new ones.
-        users.removeSubrange(100..<160)
-        for index in 0..<100 {
-            if let rate = users[index].download { users[index].download = rate == tiers[0] ? tiers[1] : tiers[0] }
-            if let rate = users[index].upload { users[index].upload = rate == tiers[2] ? tiers[3] : tiers[2] }
-        }
-        for index in 200..<220 {
-            users[index].addresses = [IPPrefix("10.90.\(index / 250).\(index % 250 + 1)")!] + users[index].addresses.dropFirst()
-        }
-        users += makeUsers(1000..<1030) { _ in (tiers[1], tiers[0]) }
-        let changed = try fixture.shaper.converge(to: users)
-        #expect(changed.errors == [])
-        #expect(changed.classesChanged > 0 && changed.classesDeleted > 0 && changed.filtersDeleted > 0)
-        let after = try expectExact(fixture.shaper, users)
+            // Remove 60 users, re-tier 100, change addresses of 20, add 30 new ones.
+            users.removeSubrange(100..<160)
+            for index in 0..<100 {
+                if let rate = users[index].download { users[index].download = rate == tiers[0] ? tiers[1] : tiers[0] }
+                if let rate = users[index].upload { users[index].upload = rate == tiers[2] ? tiers[3] : tiers[2] }
+            }
+            for index in 200..<220 {
+                users[index].addresses = [IPPrefix("10.90.\(index / 250).\(index % 250 + 1)")!] + users[index].addresses.dropFirst()
+            }
+            users += makeUsers(1000..<1030) { _ in (tiers[1], tiers[0]) }
+            let changed = try fixture.shaper.converge(to: users)
+            #expect(changed.errors == [])
+            #expect(changed.classesChanged > 0 && changed.classesDeleted > 0 && changed.filtersDeleted > 0)
+            let after = try expectExact(fixture.shaper, users)
 
-        // Re-tiered users kept their class: changed in place, never deleted and re-added.
-        for user in users[0..<100] {
-            if let old = before.download[user.id] { #expect(after.download[user.id] == old, "\(user.id) download class moved") }
-            if let old = before.upload[user.id] { #expect(after.upload[user.id] == old, "\(user.id) upload class moved") }
-        }
-        let third = try fixture.shaper.converge(to: users)
-        #expect(third.totalChanges == 0 && third.errors.isEmpty, "\(third)")
+            // Re-tiered users kept their class: changed in place, never deleted and re-added.
+            for user in users[0..<100] {
+                if let old = before.download[user.id] { #expect(after.download[user.id] == old, "\(user.id) download class moved") }
+                if let old = before.upload[user.id] { #expect(after.upload[user.id] == old, "\(user.id) upload class moved") }
+            }
+            let third = try fixture.shaper.converge(to: users)
+            #expect(third.totalChanges == 0 && third.errors.isEmpty, "\(third)")
 
-        // Everything removed: no user class, no address filter left.
-        let empty = try fixture.shaper.converge(to: [])
-        #expect(empty.errors == [])
-        _ = try expectExact(fixture.shaper, [])
+            // Everything removed: no user class, no address filter left.
+            let empty = try fixture.shaper.converge(to: [])
+            #expect(empty.errors == [])
+            _ = try expectExact(fixture.shaper, [])
+        }
+
+        @Test("a restarted shaper adopts the tree and changes nothing")
+        func adoption() throws {
+            let fixture = try KernelFixture()
+            let users = makeUsers(0..<50) { i in (tiers[i % 3], tiers[(i + 1) % 3]) }
+            #expect(try fixture.shaper.converge(to: users).errors == [])
+            let restarted = try Shaper(ShaperConfiguration(interface: fixture.network.serverInterface, ifb: fixture.ifbName,
+                                                           namespace: fixture.network.serverNS))
+            try restarted.prepare()
+            let report = try restarted.converge(to: users)
+            #expect(report.totalChanges == 0 && report.errors.isEmpty, "\(report)")
+            _ = try expectExact(restarted, users)
+        }
+
+        @Test("a foreign root qdisc is refused unless takeover")
+        func foreignRoot() throws {
+            let network = try TestNetwork.make()
+            defer { network.destroy() }
+            try network.run(network.serverNS, ["tc", "qdisc", "add", "dev", network.serverInterface, "root", "handle", "1:", "htb"])
+            let configuration = ShaperConfiguration(interface: network.serverInterface, ifb: "ifb-tierd", namespace: network.serverNS)
+            #expect(throws: TrafficControlError.self) { try Shaper(configuration).prepare() }
+            var takeover = configuration
+            takeover.takeover = true
+            let shaper = try Shaper(takeover)
+            try shaper.prepare()
+            let state = try shaper.readState()
+            #expect(state.download.qdiscs.contains { $0.handle == 0x7164_0000 && $0.parent == 0xFFFF_FFFF })
+            try shaper.teardown()
+            let after = try network.run(network.serverNS, ["ip", "link", "show"])
+            #expect(!after.contains("ifb-tierd"))
+        }
+
+        @Test("a refused object is reported with its reason, and the next converge repairs it")
+        func refusedObjectIsReportedAndRepaired() throws {
+            let fixture = try KernelFixture()
+            let good = ShapedUser(id: "good", addresses: [IPPrefix("10.50.0.1")!], download: 5_000_000, upload: nil)
+            // HTB refuses a class with rate 0 (EINVAL); its leaf and filters fail with it.
+            let bad = ShapedUser(id: "bad", addresses: [IPPrefix("10.50.0.2")!], download: 0, upload: nil)
+            let report = try fixture.shaper.converge(to: [good, bad])
+            let classError = report.errors.first { $0.operation == "create class" }
+            #expect(classError != nil, "\(report.errors)")
+            #expect(classError?.errno == 22)
+            #expect(classError?.object.contains(fixture.network.serverInterface) == true)
+            #expect(!(classError?.reason.isEmpty ?? true))
+            var fixed = bad
+            fixed.download = 2_000_000
+            let repair = try fixture.shaper.converge(to: [good, fixed])
+            #expect(repair.errors == [])
+            _ = try expectExact(fixture.shaper, [good, fixed])
+        }
     }
+}
 
-    @Test("a restarted shaper adopts the tree and changes nothing")
-    func adoption() throws {
+extension KernelTests.KernelStateTests {
+    @Test("drift is repaired: deleted root qdisc, ingress qdisc, IFB and a user's class")
+    func driftRepair() throws {
         let fixture = try KernelFixture()
-        let users = makeUsers(0..<50) { i in (tiers[i % 3], tiers[(i + 1) % 3]) }
+        let users = makeUsers(0..<20) { i in (tiers[i % 3], tiers[(i + 1) % 3]) }
         #expect(try fixture.shaper.converge(to: users).errors == [])
-        let restarted = try Shaper(ShaperConfiguration(interface: fixture.network.serverInterface, ifb: fixture.ifbName,
-                                                       namespace: fixture.network.serverNS))
-        try restarted.prepare()
-        let report = try restarted.converge(to: users)
-        #expect(report.totalChanges == 0 && report.errors.isEmpty, "\(report)")
-        _ = try expectExact(restarted, users)
-    }
-
-    @Test("a foreign root qdisc is refused unless takeover")
-    func foreignRoot() throws {
-        let network = try TestNetwork.make()
-        defer { network.destroy() }
-        try network.run(network.serverNS, ["tc", "qdisc", "add", "dev", network.serverInterface, "root", "handle", "1:", "htb"])
-        let configuration = ShaperConfiguration(interface: network.serverInterface, ifb: "ifb-tierd", namespace: network.serverNS)
-        #expect(throws: TrafficControlError.self) { try Shaper(configuration).prepare() }
-        var takeover = configuration
-        takeover.takeover = true
-        let shaper = try Shaper(takeover)
-        try shaper.prepare()
-        let state = try shaper.readState()
-        #expect(state.download.qdiscs.contains { $0.handle == 0x7164_0000 && $0.parent == 0xFFFF_FFFF })
-        try shaper.teardown()
-        let after = try network.run(network.serverNS, ["ip", "link", "show"])
-        #expect(!after.contains("ifb-tierd"))
-    }
-
-    @Test("a refused object is reported with its reason, and the next converge repairs it")
-    func refusedObjectIsReportedAndRepaired() throws {
-        let fixture = try KernelFixture()
-        let good = ShapedUser(id: "good", addresses: [IPPrefix("10.50.0.1")!], download: 5_000_000, upload: nil)
-        // HTB refuses a class with rate 0 (EINVAL); its leaf and filters fail with it.
-        let bad = ShapedUser(id: "bad", addresses: [IPPrefix("10.50.0.2")!], download: 0, upload: nil)
-        let report = try fixture.shaper.converge(to: [good, bad])
-        let classError = report.errors.first { $0.operation == "create class" }
-        #expect(classError != nil, "\(report.errors)")
-        #expect(classError?.errno == 22)
-        #expect(classError?.object.contains(fixture.network.serverInterface) == true)
-        #expect(!(classError?.reason.isEmpty ?? true))
-        var fixed = bad
-        fixed.download = 2_000_000
-        let repair = try fixture.shaper.converge(to: [good, fixed])
+        let interface = fixture.network.serverInterface
+        let state = try fixture.shaper.readState()
+        let victim = try #require(state.download.addressFilters.first { $0.parent != 0x7164_0000 })
+        // Remove one user's filters and class behind tierd's back, then larger parts of the tree.
+        try fixture.network.run(fixture.network.serverNS, ["tc", "filter", "del", "dev", interface, "parent", TCHandle.text(victim.parent)])
+        #expect(try fixture.shaper.converge(to: users).errors == [])
+        _ = try expectExact(fixture.shaper, users)
+        try fixture.network.run(fixture.network.serverNS, ["tc", "qdisc", "del", "dev", interface, "root"])
+        try fixture.network.run(fixture.network.serverNS, ["tc", "qdisc", "del", "dev", interface, "ingress"])
+        try fixture.network.run(fixture.network.serverNS, ["ip", "link", "del", fixture.ifbName])
+        let repair = try fixture.shaper.converge(to: users)
         #expect(repair.errors == [])
-        _ = try expectExact(fixture.shaper, [good, fixed])
+        _ = try expectExact(fixture.shaper, users)
+        #expect(try fixture.shaper.converge(to: users).totalChanges == 0)
+    }
+
+    @Test("an address claimed by two users is reported and kept for the first")
+    func duplicateAddress() throws {
+        let fixture = try KernelFixture()
+        let shared = IPPrefix("10.50.0.9")!
+        let first = ShapedUser(id: "first", addresses: [shared], download: 2_000_000, upload: nil)
+        let second = ShapedUser(id: "second", addresses: [shared, IPPrefix("10.50.0.10")!], download: 5_000_000, upload: nil)
+        let report = try fixture.shaper.converge(to: [first, second])
+        #expect(report.errors.contains { $0.object.contains("10.50.0.9") && $0.reason.contains("first") && $0.reason.contains("second") })
+        let state = try fixture.shaper.readState()
+        let verifier = StateVerifier(leafKind: fixture.shaper.leafQdiscKind)
+        let check = verifier.verify(state.download, wanted: ["first": ([shared], 2_000_000),
+                                                             "second": ([IPPrefix("10.50.0.10")!], 5_000_000)])
+        #expect(check.problems == [])
     }
 }
