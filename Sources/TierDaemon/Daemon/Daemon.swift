@@ -96,6 +96,19 @@ public actor Daemon {
         apply(batch.events, source: source)
     }
 
+    /// Counts lines a source rejected outside a `FeedBatch` (the feed socket rejects them per
+    /// connection and only ever hands over events), so `health` and the metrics count bad
+    /// socket input as they count bad file input. `counts` covers every rejected line;
+    /// `examples` are the itemized ones (capped by the source), which are also logged.
+    public func recordRejections(_ counts: [FeedRejectionReason: Int], examples: [FeedLineRejection], source: FeedSourceKind) {
+        feedStats.record(rejections: examples, source: source, logger: logger, now: clock())
+        for (reason, count) in counts {
+            let itemized = examples.reduce(0) { $0 + ($1.reason == reason ? 1 : 0) }
+            if count > itemized { feedStats.rejected[reason, default: 0] += count - itemized }
+            metrics.feedRejected(reason: reason.rawValue, by: count)
+        }
+    }
+
     /// Applies events to the scores, records tier changes and makes the kernel follow.
     func apply(_ events: [ScoreEvent], source: FeedSourceKind) {
         let now = clock()
