@@ -18,7 +18,10 @@ struct HostileFeedTests {
 
         let input = HostileFeedInput.make()
         let outcome = RawFeedConnection.push(input.bytes, to: daemon.feedSocket)
-        #expect(outcome.isAcknowledged(accepted: input.valid, rejected: input.hostile), "reply: \(outcome), expected \(input.valid) accepted, \(input.hostile) rejected")
+        if case .replied(_, _, let line) = outcome {
+            #expect(input.unrejected(in: line).isEmpty, "hostile lines not rejected: \(input.unrejected(in: line))")
+        }
+        #expect(outcome.isAcknowledged(accepted: input.valid, rejected: input.hostile), "expected \(input.valid) accepted, \(input.hostile) rejected")
         #expect(daemon.process?.process.isRunning == true, "daemon died: \(daemon.log)")
         #expect(try daemon.healthStatus() == "ok")
         #expect(try daemon.score("alice") == input.expectedAlice)
@@ -146,6 +149,9 @@ struct HostileFeedInput {
     var hostile = 0
     var expectedAlice = 1000.0
     var expectedBob = 1000.0
+    /// Line number (1-based) -> the hostile line, to name any that was not rejected.
+    var hostileLines: [Int: [UInt8]] = [:]
+    private var lines = 0
 
     static func make() -> HostileFeedInput {
         var input = HostileFeedInput()
@@ -161,6 +167,19 @@ struct HostileFeedInput {
     mutating func addHostile(_ line: [UInt8]) {
         bytes += line + [UInt8(ascii: "\n")]
         hostile += 1
+        lines += 1
+        hostileLines[lines] = line
+    }
+
+    /// The hostile lines a reply's itemized errors do not name (for failure messages).
+    func unrejected(in replyLine: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(replyLine.utf8)) as? [String: Any],
+            let errors = object["errors"] as? [[String: Any]]
+        else { return "unreadable reply" }
+        let named = Set(errors.compactMap { $0["line"] as? Int })
+        return hostileLines.keys.sorted().filter { !named.contains($0) }
+            .map { "line \($0): \(String(decoding: hostileLines[$0]!.prefix(120), as: UTF8.self).debugDescription)" }
+            .joined(separator: "; ")
     }
 
     /// A valid line, alternating users and syntaxes (JSON delta, JSON with ts, CSV).
@@ -183,6 +202,7 @@ struct HostileFeedInput {
     mutating func addValidLine(_ text: String) {
         bytes += Array(text.utf8) + [UInt8(ascii: "\n")]
         valid += 1
+        lines += 1
     }
 
     static func fixedHostileLines() -> [[UInt8]] {
@@ -209,7 +229,8 @@ struct HostileFeedInput {
             #"{"user":"alice","delta":1,"ts":"yesterday"}"#,
             #"[{"user":"alice","delta":1}]"#,
             "\"alice\"",
-            "alice,1,2",
+            "alice,1,2,3",
+            "alice,1,yesterday",
             "alice,lots",
             ",5",
             "{" + String(repeating: #""a":{"#, count: 600) + String(repeating: "}", count: 601),
