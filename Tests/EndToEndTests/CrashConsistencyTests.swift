@@ -12,6 +12,14 @@ import TestSupport
 struct CrashConsistencyTests {
     static let baseline = 1000.0
 
+    /// How long a daemon lives before the kill, in microseconds. The snapshot is written at
+    /// most once a second, so half the cycles die young (only the journal or the file has
+    /// the events since the last snapshot) and half live long enough for a snapshot and die
+    /// at a random point after it (events both in the snapshot and before/after its mark).
+    static func randomKillDelay(_ cycle: Int) -> UInt32 {
+        cycle % 2 == 0 ? UInt32.random(in: 20_000...600_000) : UInt32.random(in: 1_000_000...2_300_000)
+    }
+
     /// A producer pushes continuously while the daemon is killed 20 times (sometimes while
     /// it is still starting and replaying its journal). Push `i` carries two events in one
     /// connection: `delta_i` for user `u<i>` (used by nothing else) and `delta_i` for alice.
@@ -65,7 +73,7 @@ struct CrashConsistencyTests {
                 usleep(UInt32.random(in: 0...400_000))
             } else {
                 #expect(try daemon.waitHealthy(), "never healthy after restart \(daemon.starts): \(daemon.log)")
-                usleep(UInt32.random(in: 20_000...700_000))
+                usleep(Self.randomKillDelay(cycle))
             }
             daemon.kill9()
             kills += 1
@@ -128,7 +136,7 @@ struct CrashConsistencyTests {
                 #expect(outcome.isAcknowledged(accepted: 1), "cycle \(cycle): push not acknowledged: \(outcome)")
                 expected += Double(delta)
             }
-            usleep(cycle % 3 == 0 ? 0 : UInt32.random(in: 0...1_300_000))
+            usleep(cycle % 3 == 0 ? 0 : Self.randomKillDelay(cycle))
             daemon.kill9()
             #expect(try daemon.start(), "never healthy after kill \(cycle): \(daemon.log)")
             #expect(try daemon.score("bob") == expected, "after kill \(cycle)")
@@ -148,7 +156,6 @@ struct CrashConsistencyTests {
         defer { dir.remove() }
         let daemon = try FeedTestDaemon(net: net, directory: dir.path)
         defer { daemon.kill9() }
-        try daemon.setup.appendFeed(#"{"user":"carol","score":1000}"# + "\n")
         #expect(try daemon.start(), "never healthy: \(daemon.log)")
 
         let writer = FeedFileWriter(path: daemon.setup.feedPath)
@@ -158,7 +165,7 @@ struct CrashConsistencyTests {
             writer.run()
         }
         for cycle in 0..<20 {
-            usleep(UInt32.random(in: 20_000...600_000))
+            usleep(Self.randomKillDelay(cycle))
             daemon.kill9()
             if cycle % 4 == 3 { usleep(UInt32.random(in: 0...300_000)) }  // lines pile up while it is down
             #expect(try daemon.start(), "never healthy after kill \(cycle): \(daemon.log)")
@@ -177,6 +184,10 @@ struct CrashConsistencyTests {
         #expect(try daemon.start())
         usleep(300_000)  // give a wrongly re-read file the time to show
         #expect(try daemon.score("carol") == expected)
+        #expect(daemon.stop() == 0)
+        #expect(try daemon.start())
+        usleep(300_000)
+        #expect(try daemon.score("carol") == expected, "after a clean restart")
     }
 }
 
