@@ -144,6 +144,37 @@ struct CrashConsistencyTests {
         #expect(try daemon.score("bob") == expected)
     }
 
+    /// An event without `ts` happens "now, or at the user's last event time if that is
+    /// later" (never out of order). Sent over the socket it must not be dropped as out of
+    /// order behind a producer's event stamped in the future (a producer clock ahead of
+    /// ours), neither live nor when replayed from the journal after `kill -9`: the reply
+    /// said "accepted", so it counts.
+    @Test func acknowledgedUntimedEventIsNotDroppedBehindAFutureTimestamp() throws {
+        let net = try TestNetwork.make()
+        defer { net.destroy() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
+        defer { daemon.kill9() }
+        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let future = Int(Date().timeIntervalSince1970) + 3600
+        let ahead = RawFeedConnection.push(lines: [#"{"user":"carol","score":900,"ts":\#(future)}"#], to: daemon.feedSocket)
+        #expect(ahead.isAcknowledged(accepted: 1))
+        let untimed = RawFeedConnection.push(lines: [#"{"user":"carol","delta":-40}"#, #"{"user":"carol","delta":-2}"#], to: daemon.feedSocket)
+        #expect(untimed.isAcknowledged(accepted: 2))
+        #expect(try daemon.score("carol") == 858, "live")
+
+        daemon.kill9()  // at once: only the journal has the events
+        #expect(try daemon.start(), "never healthy after the kill: \(daemon.log)")
+        #expect(try daemon.score("carol") == 858, "after journal replay")
+
+        // The file feed's untimed line follows the same rule.
+        try daemon.setup.appendFeed(#"{"user":"carol","delta":-8}"# + "\n")
+        #expect(try eventually { try daemon.score("carol") == 850 }, "file line: carol \(daemon.scoreText("carol"))")
+        let feed = try daemon.feedHealth()
+        #expect(feed["out_of_order"] as? Int == 0, "health feed: \(feed)")
+    }
+
     /// The file feed is its own journal: a line appended is applied once, whatever the moment
     /// of the kill (mid-batch, between a batch and its snapshot, with a half-written last
     /// line). A writer appends deltas for carol (some lines in two writes with a pause in
