@@ -103,6 +103,11 @@ struct CrashConsistencyTests {
                 #expect(scores["u\(index)"] == Self.baseline, "\(label): u\(index) was never pushed but shows \(String(describing: scores["u\(index)"]))")
             }
             #expect(scores["alice"] == expectedAlice, "\(label): alice \(String(describing: scores["alice"])) != \(expectedAlice)")
+            // The coarse form of the same claim: all acknowledged, plus some of the rest.
+            let ackedSum = Double(acked.values.reduce(0, +))
+            let unackedSum = Double(unacked.values.reduce(0, +))
+            let gained = (scores["alice"] ?? 0) - Self.baseline
+            #expect(ackedSum <= gained && gained <= ackedSum + unackedSum, "\(label): alice gained \(gained), acknowledged \(ackedSum), cut off \(unackedSum)")
         }
         let afterKills = try daemon.scores()
         #expect(afterKills.count == pool + 3, "status listed \(afterKills.count) users")

@@ -78,6 +78,50 @@ struct HostileFeedTests {
         #expect(try daemon.healthStatus() == "ok")
     }
 
+    /// A producer that sends 128 MiB without a newline: one `line_too_long`, the valid line
+    /// after it applies, and the daemon does not buffer the line (its resident memory grows
+    /// by far less than what was sent).
+    @Test func endlessLineOnTheSocketIsRejectedWithoutBeingBuffered() throws {
+        let net = try TestNetwork.make()
+        defer { net.destroy() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
+        defer { daemon.kill9() }
+        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        guard let pid = daemon.process?.process.processIdentifier, let before = Self.residentBytes(pid) else {
+            Issue.record("cannot read the daemon's memory")
+            return
+        }
+        let command = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+        #expect(command.hasPrefix("tierd"), "process \(pid) is \(command), not tierd")
+        guard let connection = RawFeedConnection(path: daemon.feedSocket, receiveTimeout: 30) else {
+            Issue.record("cannot connect to the feed socket")
+            return
+        }
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20)
+        var sent = true
+        for _ in 0..<128 where sent { sent = connection.send(chunk) }
+        #expect(sent, "the daemon closed the connection instead of reading on")
+        connection.send(Array("\n{\"user\":\"bob\",\"delta\":-5}\n".utf8))
+        let outcome = connection.finish()
+        #expect(outcome.isAcknowledged(accepted: 1, rejected: 1), "reply: \(outcome)")
+        let after = Self.residentBytes(pid) ?? .max
+        #expect(after - min(after, before) < 32 << 20, "resident memory grew from \(before) to \(after) bytes")
+        #expect(try daemon.score("bob") == 995)
+        #expect(try daemon.healthStatus() == "ok")
+    }
+
+    /// VmRSS of a process, in bytes.
+    static func residentBytes(_ pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let digits = line.split(separator: " ").compactMap { Int($0) }
+            return digits.first.map { $0 * 1024 }
+        }
+        return nil
+    }
+
     /// 50 producers at once plus one that sends a line and then stalls (never half-closes):
     /// every other producer is answered promptly, and the stalled line is not applied (it
     /// was never acknowledged).
@@ -161,6 +205,8 @@ struct HostileFeedInput {
             input.addValid(index)
         }
         input.addValidLine(#"{"user":"mallory","delta":5}"#)  // unknown user: accepted, counted
+        // Neither accepted nor rejected: blank, comment, CSV header, CRLF blank.
+        for blank in ["", "   \t", "# alice,1", "user,score", "\r"] { input.addBlank(blank) }
         return input
     }
 
@@ -169,6 +215,11 @@ struct HostileFeedInput {
         hostile += 1
         lines += 1
         hostileLines[lines] = line
+    }
+
+    mutating func addBlank(_ text: String) {
+        bytes += Array(text.utf8) + [UInt8(ascii: "\n")]
+        lines += 1
     }
 
     /// The hostile lines a reply's itemized errors do not name (for failure messages).
@@ -247,7 +298,8 @@ struct HostileFeedInput {
     }
 
     /// Random bytes that cannot form a valid line: no newline, no comma (so not CSV), no `{`
-    /// (so not a JSON object), and a first byte that is not white space (so not blank).
+    /// (so not a JSON object), and a first byte that is neither white space nor `#` (so
+    /// neither blank nor a comment).
     static func randomGarbageLine() -> [UInt8] {
         let excluded: Set<UInt8> = [UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ","), UInt8(ascii: "{")]
         let length = Int.random(in: 1...300)
@@ -255,7 +307,7 @@ struct HostileFeedInput {
         while line.count < length {
             let byte = UInt8.random(in: 0...255)
             if excluded.contains(byte) { continue }
-            if line.isEmpty && (byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C) { continue }
+            if line.isEmpty && (byte == 0x20 || byte == 0x09 || byte == 0x0B || byte == 0x0C || byte == UInt8(ascii: "#")) { continue }
             line.append(byte)
         }
         return line
