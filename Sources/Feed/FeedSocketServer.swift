@@ -19,6 +19,7 @@ public final class FeedSocketServer: Sendable {
     private let parser: FeedLineParser
     private let limits: FeedSocketLimits
     private let onBatch: @Sendable ([ScoreEvent]) async throws -> Void
+    private let onRejections: @Sendable (FeedCounters, [FeedLineRejection]) async -> Void
     private let running = Mutex<Running?>(nil)
     private let activeConnections = Atomic<Int>(0)
     private let totals = Mutex(FeedCounters())
@@ -34,12 +35,14 @@ public final class FeedSocketServer: Sendable {
         path: String,
         parser: FeedLineParser,
         limits: FeedSocketLimits = .init(),
-        onBatch: @escaping @Sendable ([ScoreEvent]) async throws -> Void
+        onBatch: @escaping @Sendable ([ScoreEvent]) async throws -> Void,
+        onRejections: @escaping @Sendable (FeedCounters, [FeedLineRejection]) async -> Void = { _, _ in }
     ) {
         self.path = path
         self.parser = parser
         self.limits = limits
         self.onBatch = onBatch
+        self.onRejections = onRejections
     }
 
     /// What this source has received so far, over all connections that ended.
@@ -123,7 +126,7 @@ public final class FeedSocketServer: Sendable {
                         }
                     }
                 } catch is FeedIdleTimeoutHandler.IdleTimeout {
-                    record(session.counters)
+                    await record(session)
                     try await outbound.write(ByteBuffer(string: FeedSocketRefusal.idleTimeout.jsonLine))
                     return
                 }
@@ -134,10 +137,10 @@ public final class FeedSocketServer: Sendable {
                 while !session.pendingEvents.isEmpty {
                     try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))
                 }
-                record(session.counters)
+                await record(session)
                 try await outbound.write(ByteBuffer(string: session.reply.jsonLine))
             } catch let refusal as FeedSocketRefusal {
-                record(session.counters)
+                await record(session)
                 try await outbound.write(ByteBuffer(string: refusal.jsonLine))
             }
         }
@@ -167,11 +170,16 @@ public final class FeedSocketServer: Sendable {
         }
     }
 
-    private func record(_ counters: FeedCounters) {
+    /// Adds a finished connection to the totals and reports its rejected lines (they never
+    /// reach `onBatch`) before the producer is answered, so the daemon's counters already
+    /// include them when the producer reads the reply.
+    private func record(_ session: FeedSocketSession) async {
+        let counters = session.counters
         totals.withLock { total in
             total.accepted += counters.accepted
             total.blank += counters.blank
             for (reason, count) in counters.rejected { total.rejected[reason, default: 0] += count }
         }
+        if counters.rejectedTotal > 0 { await onRejections(counters, session.errors) }
     }
 }

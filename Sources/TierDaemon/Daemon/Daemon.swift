@@ -99,6 +99,19 @@ public actor Daemon {
         apply(batch.events, source: source)
     }
 
+    /// Counts lines a source rejected outside a `FeedBatch` (the feed socket rejects them per
+    /// connection and only ever hands over events), so `health` and the metrics count bad
+    /// socket input as they count bad file input. `counts` covers every rejected line;
+    /// `examples` are the itemized ones (capped by the source), which are also logged.
+    public func recordRejections(_ counts: [FeedRejectionReason: Int], examples: [FeedLineRejection], source: FeedSourceKind) {
+        feedStats.record(rejections: examples, source: source, logger: logger, now: clock())
+        for (reason, count) in counts {
+            let itemized = examples.reduce(0) { $0 + ($1.reason == reason ? 1 : 0) }
+            if count > itemized { feedStats.rejected[reason, default: 0] += count - itemized }
+            metrics.feedRejected(reason: reason.rawValue, by: count)
+        }
+    }
+
     /// Applies events to the scores, records tier changes and makes the kernel follow.
     func apply(_ events: [ScoreEvent], source: FeedSourceKind) {
         let now = clock()
@@ -131,13 +144,30 @@ public actor Daemon {
     /// The feed socket replies "accepted" only after this returns.
     public func acceptDurably(_ events: [ScoreEvent]) throws {
         let now = clock()
-        let stamped = events.map { event -> ScoreEvent in
-            var event = event
-            if event.timestamp == nil { event.timestamp = now }
-            return event
-        }
+        let stamped = stampedForJournal(events, now: now)
         try journal.append(stamped, arrival: now)
         apply(stamped, source: .socket)
+    }
+
+    /// Gives each untimed event the time the scoring core applies it at: now, or the user's
+    /// last event time if that is later (`ScoringEngine.apply`), so a replay from the journal
+    /// has the same timing. Plain `now` is not that: behind an event a producer stamped in
+    /// the future, it made an untimed event "out of order", acknowledged and then dropped.
+    func stampedForJournal(_ events: [ScoreEvent], now: Double) -> [ScoreEvent] {
+        var lastEventAt: [String: Double] = [:]
+        return events.map { event in
+            var event = event
+            let last = lastEventAt[event.user] ?? engine.status(of: event.user, now: now)?.scoreAt
+            if let timestamp = event.timestamp {
+                // The engine ignores an older one; a newer one becomes the user's last time.
+                if last.map({ timestamp >= $0 }) ?? true { lastEventAt[event.user] = timestamp }
+            } else {
+                let at = max(now, last ?? now)
+                event.timestamp = at
+                lastEventAt[event.user] = at
+            }
+            return event
+        }
     }
 
     // MARK: Time

@@ -9,9 +9,12 @@ struct FeedSocketService: Service {
     let parser: FeedLineParser
 
     func run() async throws {
-        let server = FeedSocketServer(path: path, parser: parser) { [daemon] events in
-            try await daemon.acceptDurably(events)
-        }
+        let server = FeedSocketServer(
+            path: path, parser: parser,
+            onBatch: { [daemon] events in try await daemon.acceptDurably(events) },
+            onRejections: { [daemon] counters, examples in
+                await daemon.recordRejections(counters.rejected, examples: examples, source: .socket)
+            })
         try await server.start()
         try? await gracefulShutdown()
         await server.stop()
