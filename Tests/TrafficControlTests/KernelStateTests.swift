@@ -177,3 +177,22 @@ extension KernelTests.KernelStateTests {
         #expect(check.problems == [])
     }
 }
+
+extension KernelTests.KernelStateTests {
+    @Test("a u32 bucket never holds more than 4095 filters: the overflow is reported, not misfiled")
+    func bucketLimit() throws {
+        let fixture = try KernelFixture()
+        // 4100 hosts whose last byte is 7: all hash to bucket 7 of the root's host table.
+        let users = (0..<4100).map { i in
+            ShapedUser(id: "b\(i)", addresses: [IPPrefix("10.\(20 + i / 256).\(i % 256).7")!], download: 2_000_000, upload: nil)
+        }
+        let report = try fixture.shaper.converge(to: users)
+        let full = report.errors.filter { $0.reason.contains("full") }
+        #expect(full.count == 5, "\(report.errors.prefix(3))")
+        #expect(report.errors.count == full.count)
+        let state = try fixture.shaper.readState()
+        let rootBucket = state.download.addressFilters.filter { $0.parent == 0x7164_0000 && ($0.handle >> 12) & 0xFF == 7 }
+        #expect(rootBucket.count == 4095)
+        #expect(Set(rootBucket.map(\.handle)).count == 4095)
+    }
+}
