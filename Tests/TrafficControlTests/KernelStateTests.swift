@@ -129,6 +129,7 @@ extension KernelTests {
             let classError = report.errors.first { $0.operation == "create class" }
             #expect(classError != nil, "\(report.errors)")
             #expect(classError?.errno == 22)
+        print("refused: \(classError.map(String.init(describing:)) ?? "-")")
             #expect(classError?.object.contains(fixture.network.serverInterface) == true)
             #expect(!(classError?.reason.isEmpty ?? true))
             var fixed = bad
@@ -194,5 +195,26 @@ extension KernelTests.KernelStateTests {
         let rootBucket = state.download.addressFilters.filter { $0.parent == 0x7164_0000 && ($0.handle >> 12) & 0xFF == 7 }
         #expect(rootBucket.count == 4095)
         #expect(Set(rootBucket.map(\.handle)).count == 4095)
+    }
+}
+
+extension KernelTests.KernelStateTests {
+    @Test("a pipelined failure carries the kernel's extended-ack text and its own object")
+    func extendedAckText() throws {
+        let fixture = try KernelFixture()
+        let socket = try NetlinkSocket(namespace: fixture.network.serverNS)
+        let device = try #require(try KernelReader(socket: socket).device(named: fixture.network.serverInterface))
+        let prefix = IPPrefix("10.1.2.3")!
+        // Table 9: does not exist, so u32 refuses the filter; the good request around it succeeds.
+        let bad = TCRequests.addAddressFilter(device, parent: 0x7164_0000, prefix: prefix, side: .destination,
+                                              handle: (0x9 << 20) | (3 << 12) | 1, target: 0x7164_0001)
+        let good = TCRequests.addAddressFilter(device, parent: 0x7164_0000, prefix: prefix, side: .destination,
+                                               handle: (0x1 << 20) | (3 << 12) | 1, target: 0x7164_0001)
+        let errors = socket.execute([good, bad, good])
+        #expect(errors.count == 2, "\(errors)")  // the bad one, and the duplicate of the good one
+        let tableError = try #require(errors.first { $0.object.contains("9:3:1") })
+        #expect(tableError.errno == 22)
+        #expect(tableError.reason.lowercased().contains("hash table"), "\(tableError)")
+        #expect(errors.contains { $0.errno == 17 && $0.object.contains("1:3:1") })
     }
 }
