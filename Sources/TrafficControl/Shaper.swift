@@ -46,6 +46,9 @@ public final class Shaper {
                 guard let link = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
                 defer { rtnl_link_put(link) }
                 rtnl_link_set_name(link, name)
+                // HTB sizes its direct queue (where unthrottled users' packets wait) from the
+                // device's txqueuelen, and an IFB defaults to 32: give it an Ethernet-like 1000.
+                rtnl_link_set_txqlen(link, 1000)
                 let rc = rtnl_link_set_type(link, "ifb")
                 guard rc >= 0 else { return (rc, nil) }
                 var message: OpaquePointer?

@@ -99,6 +99,9 @@ extension KernelTests {
             let report = try restarted.converge(to: users)
             #expect(report.totalChanges == 0 && report.errors.isEmpty, "\(report)")
             _ = try expectExact(restarted, users)
+            // The IFB tierd created is up, with a txqueuelen that gives HTB a real direct queue.
+            let link = try fixture.network.run(fixture.network.serverNS, ["ip", "link", "show", fixture.ifbName])
+            #expect(link.contains("qlen 1000") && link.contains(",UP"), "\(link)")
         }
 
         @Test("a foreign root qdisc is refused unless takeover")
