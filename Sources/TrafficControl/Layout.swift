@@ -141,12 +141,12 @@ enum AddressFamily: CaseIterable, Sendable {
         let tables = family.tables
         switch family {
         case .ipv4:
-            if prefix.isHost { return (tables[0], UInt32(prefix.bytes[3])) }
-            if prefix.length >= 24 { return (tables[1], UInt32(prefix.bytes[2])) }
+            if prefix.isHost { return (tables[0], UInt32(prefix.byte(3))) }
+            if prefix.length >= 24 { return (tables[1], UInt32(prefix.byte(2))) }
             return (tables[2], 0)
         case .ipv6:
-            if prefix.isHost { return (tables[0], UInt32(prefix.bytes[15])) }
-            if prefix.length >= 64 { return (tables[1], UInt32(prefix.bytes[7])) }
+            if prefix.isHost { return (tables[0], UInt32(prefix.byte(15))) }
+            if prefix.length >= 64 { return (tables[1], UInt32(prefix.byte(7))) }
             return (tables[2], 0)
         }
     }

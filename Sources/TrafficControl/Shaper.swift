@@ -2,8 +2,23 @@ import CNetlink
 
 /// Programs tierd's traffic control tree on one interface (download) and its IFB (upload).
 ///
+/// The tree, on each device (see `Layout` for details, DESIGN.md "Kernel layout" for why):
+/// - root HTB `7164:` (default 0: unclassified traffic is not shaped) — the ownership marker;
+/// - shard classes `7164:1`...`7164:100` (rate = ceil = 400 Gbit/s), each with an inner HTB
+///   qdisc whose major comes from `0x7200` upwards (all in one kernel qdisc-hash bucket);
+/// - one class per throttled user inside a shard (`<shard major>:<minor>`, rate = ceil), with
+///   a leaf qdisc (`leafQdiscKind`) whose major is allocated from the remaining majors;
+/// - on the root and on every inner qdisc, u32 filters: prio 1 IPv4 / prio 2 IPv6, hash tables
+///   1: (IPv4 hosts, last byte), 2: (IPv4 /24-/31, third byte), 3: (shorter IPv4, linear),
+///   4: (IPv6 hosts, last byte), 5: (IPv6 /64-/127, byte 7), 6: (shorter IPv6, linear);
+///   root filters send an address to its user's shard class, inner filters to the user class.
+///   Download keys on the destination address, upload (IFB) on the source address.
+/// - on the interface, an ingress qdisc with one u32 match-all per family, action mirred
+///   egress redirect to the IFB.
+/// The user -> class mapping is never stored: it is read back from the inner filters, which
+/// is how a restarted daemon adopts the tree without touching it.
+///
 /// Not Sendable: it owns a netlink socket and must be used from one actor or thread.
-/// See `Layout` for the handles, and DESIGN.md "Kernel layout" for why the tree looks like this.
 public final class Shaper {
     public let configuration: ShaperConfiguration
     private let socket: NetlinkSocket
@@ -46,6 +61,9 @@ public final class Shaper {
                 guard let link = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
                 defer { rtnl_link_put(link) }
                 rtnl_link_set_name(link, name)
+                // HTB sizes its direct queue (where unthrottled users' packets wait) from the
+                // device's txqueuelen, and an IFB defaults to 32: give it an Ethernet-like 1000.
+                rtnl_link_set_txqlen(link, 1000)
                 let rc = rtnl_link_set_type(link, "ifb")
                 guard rc >= 0 else { return (rc, nil) }
                 var message: OpaquePointer?

@@ -99,6 +99,9 @@ extension KernelTests {
             let report = try restarted.converge(to: users)
             #expect(report.totalChanges == 0 && report.errors.isEmpty, "\(report)")
             _ = try expectExact(restarted, users)
+            // The IFB tierd created is up, with a txqueuelen that gives HTB a real direct queue.
+            let link = try fixture.network.run(fixture.network.serverNS, ["ip", "link", "show", fixture.ifbName])
+            #expect(link.contains("qlen 1000") && link.contains(",UP"), "\(link)")
         }
 
         @Test("a foreign root qdisc is refused unless takeover")
@@ -129,6 +132,7 @@ extension KernelTests {
             let classError = report.errors.first { $0.operation == "create class" }
             #expect(classError != nil, "\(report.errors)")
             #expect(classError?.errno == 22)
+        print("refused: \(classError.map(String.init(describing:)) ?? "-")")
             #expect(classError?.object.contains(fixture.network.serverInterface) == true)
             #expect(!(classError?.reason.isEmpty ?? true))
             var fixed = bad
@@ -175,5 +179,45 @@ extension KernelTests.KernelStateTests {
         let check = verifier.verify(state.download, wanted: ["first": ([shared], 2_000_000),
                                                              "second": ([IPPrefix("10.50.0.10")!], 5_000_000)])
         #expect(check.problems == [])
+    }
+}
+
+extension KernelTests.KernelStateTests {
+    @Test("a u32 bucket never holds more than 4095 filters: the overflow is reported, not misfiled")
+    func bucketLimit() throws {
+        let fixture = try KernelFixture()
+        // 4100 hosts whose last byte is 7: all hash to bucket 7 of the root's host table.
+        let users = (0..<4100).map { i in
+            ShapedUser(id: "b\(i)", addresses: [IPPrefix("10.\(20 + i / 256).\(i % 256).7")!], download: 2_000_000, upload: nil)
+        }
+        let report = try fixture.shaper.converge(to: users)
+        let full = report.errors.filter { $0.reason.contains("full") }
+        #expect(full.count == 5, "\(report.errors.prefix(3))")
+        #expect(report.errors.count == full.count)
+        let state = try fixture.shaper.readState()
+        let rootBucket = state.download.addressFilters.filter { $0.parent == 0x7164_0000 && ($0.handle >> 12) & 0xFF == 7 }
+        #expect(rootBucket.count == 4095)
+        #expect(Set(rootBucket.map(\.handle)).count == 4095)
+    }
+}
+
+extension KernelTests.KernelStateTests {
+    @Test("a pipelined failure carries the kernel's extended-ack text and its own object")
+    func extendedAckText() throws {
+        let fixture = try KernelFixture()
+        let socket = try NetlinkSocket(namespace: fixture.network.serverNS)
+        let device = try #require(try KernelReader(socket: socket).device(named: fixture.network.serverInterface))
+        let prefix = IPPrefix("10.1.2.3")!
+        // Table 9: does not exist, so u32 refuses the filter; the good request around it succeeds.
+        let bad = TCRequests.addAddressFilter(device, parent: 0x7164_0000, prefix: prefix, side: .destination,
+                                              handle: (0x9 << 20) | (3 << 12) | 1, target: 0x7164_0001)
+        let good = TCRequests.addAddressFilter(device, parent: 0x7164_0000, prefix: prefix, side: .destination,
+                                               handle: (0x1 << 20) | (3 << 12) | 1, target: 0x7164_0001)
+        let errors = socket.execute([good, bad, good])
+        #expect(errors.count == 2, "\(errors)")  // the bad one, and the duplicate of the good one
+        let tableError = try #require(errors.first { $0.object.contains("9:3:1") })
+        #expect(tableError.errno == 22)
+        #expect(tableError.reason.lowercased().contains("hash table"), "\(tableError)")
+        #expect(errors.contains { $0.errno == 17 && $0.object.contains("1:3:1") })
     }
 }

@@ -69,7 +69,8 @@ extension KernelTests {
             let fixture = try KernelFixture(users: 1)
             let network = fixture.network
             let address = network.userIPv4(0)
-            let (before, after): (UInt64, UInt64) = download ? (5_000_000, 2_000_000) : (2_000_000, 4_000_000)
+            // Rates high enough that one 64 KiB GSO packet is a small part of the 2 s byte-count window.
+            let (before, after): (UInt64, UInt64) = download ? (20_000_000, 8_000_000) : (8_000_000, 16_000_000)
             var user = ShapedUser(id: "bob", addresses: [IPPrefix(address)!], download: nil, upload: nil)
             let rateKey: WritableKeyPath<ShapedUser, UInt64?> = download ? \.download : \.upload
             user[keyPath: rateKey] = before
