@@ -37,6 +37,10 @@ public enum ConfigLoader {
 
     static func evaluate(text: String, path: String) -> Evaluation {
         let diagnostics = ConfigDiagnostics(file: path)
+        if let problem = TOMLPreflight.check(text) {
+            diagnostics.add(line: problem.line, "syntax error: \(problem.message)")
+            return Evaluation(configuration: nil, errors: diagnostics.sortedErrors, usersFile: nil)
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
