@@ -27,8 +27,11 @@ struct ColdApplyResult: Codable {
     var throttled: Int
     var tierdSeconds: Double
     var floorSeconds: Double
+    /// When `flatTimedOut`, the time limit at which `tc` was stopped: a lower bound.
     var flatSeconds: Double
-    /// flat / tierd: how many times faster tierd is than the usual flat script.
+    var flatTimedOut: Bool
+    /// flat / tierd: how many times faster tierd is than the usual flat script (a lower
+    /// bound when `flatTimedOut`).
     var speedupOverFlat: Double
     /// tierd / floor: 1.0 means tierd adds nothing over the kernel's own cost.
     var ratioToFloor: Double

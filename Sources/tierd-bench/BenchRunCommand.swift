@@ -21,6 +21,9 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Run only one part: kernel, scoring or feed.")
     var only: BenchPart?
 
+    @Option(help: "Stop a flat tc -batch run after this many seconds and report a lower bound.")
+    var flatTimeout = 100.0
+
     @Flag(help: "Small sizes for a smoke run (numbers are not comparable with a full run).")
     var quick = false
 
@@ -61,7 +64,8 @@ struct BenchRunCommand: ParsableCommand {
                 sparseUsers: quick ? 5_000 : 50_000, sparseThrottled: quick ? 500 : 5_000,
                 largeTreeUsers: quick ? 1_000 : 10_000,
                 smallTreeChanges: quick ? 1_000 : 10_000,
-                largeTreeBudgetSeconds: quick ? 2 : 15, minimumLargeSamples: quick ? 20 : 100,
+                largeTreeBudgetSeconds: quick ? 2 : 12, minimumLargeSamples: quick ? 20 : 30,
+                flatTimeoutSeconds: flatTimeout,
                 log: log)
             try kernel.run(into: &results)
             log("peak RSS child: \(quick ? 5_000 : 50_000) users")

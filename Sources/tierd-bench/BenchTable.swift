@@ -14,13 +14,17 @@ enum BenchTable {
                 let objects = "\(result.tierdObjects.qdiscs)/\(result.tierdObjects.classes)/\(result.tierdObjects.filters)"
                 let targets = result.targets.map { "\($0.limit) \($0.pass ? "PASS" : "FAIL")" }.joined(separator: ", ")
                 out.append(row(["\(result.users)", "\(result.throttled)", f3(result.tierdSeconds), f3(result.floorSeconds),
-                                f3(result.flatSeconds), String(format: "%.2fx", result.speedupOverFlat),
+                                (result.flatTimedOut ? ">" : "") + f3(result.flatSeconds),
+                                (result.flatTimedOut ? ">=" : "") + String(format: "%.2fx", result.speedupOverFlat),
                                 String(format: "%.2fx", result.ratioToFloor), result.floorMatchesTierd ? "yes" : "NO",
                                 objects, targets]))
                 for difference in result.layoutDifferences { out.append("    layout: \(difference)") }
                 for error in result.tierdErrors { out.append("    tierd error: \(error)") }
             }
             if let leaf = results.coldApply.first?.leafQdisc { out.append("  leaf qdisc: \(leaf) (both baselines use the same)") }
+            if results.coldApply.contains(where: \.flatTimedOut) {
+                out.append("  >: flat tc -batch stopped at the time limit; the speedup is a lower bound")
+            }
         }
         if let adoption = results.adoption {
             out.append("")

@@ -25,10 +25,11 @@ enum NamespaceRegistry {
                 exit(130)
             }
             source.resume()
-            sources.withLock { $0.append(source) }
+            sources.append(source)
         }
     }
 
-    /// Keeps the signal sources alive for the life of the process.
-    private static let sources = Mutex<[any DispatchSourceSignal]>([])
+    /// Keeps the signal sources alive for the life of the process. Written only by
+    /// `installSignalCleanup()`, once, on the main thread before any other work.
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 }

@@ -32,14 +32,53 @@ enum TcBatchBaseline {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Runs a script with `tc -batch` in the namespace (whose IFB must exist) and returns the
-    /// wall time of the `tc` process alone (including its start, a few milliseconds).
-    static func run(script: String, in namespace: BenchNamespace) throws -> Double {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tierd-bench-\(getpid())-\(namespace.name).tc").path
-        try script.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    /// How one `tc -batch` run ended.
+    struct Outcome {
+        /// Wall time of the `tc` process alone (including its start, a few milliseconds).
+        var seconds: Double
+        /// True when `tc` was stopped at the time limit: `seconds` is then a lower bound.
+        var timedOut: Bool
+    }
+
+    /// Runs a script with `tc -batch` in the namespace (whose IFB must exist). A flat tree
+    /// grows quadratically (30k users: many minutes), so a run past `timeout` seconds is
+    /// stopped and reported as a lower bound instead of stalling the whole benchmark.
+    static func run(script: String, in namespace: BenchNamespace, timeout: Double = .infinity) throws -> Outcome {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("tierd-bench-\(getpid())-\(namespace.name)").path
+        let scriptPath = base + ".tc", outputPath = base + ".out"
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+            throw BenchFailure("cannot create \(outputPath)")
+        }
+        defer {
+            try? FileManager.default.removeItem(atPath: scriptPath)
+            try? FileManager.default.removeItem(atPath: outputPath)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tc", "-n", namespace.name, "-batch", scriptPath]
+        // A file, not a pipe: nobody reads while polling, and a full pipe would stall tc.
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? output.close() }
+        process.standardOutput = output
+        process.standardError = output
         let started = ContinuousClock.now
-        try Shell.run(["tc", "-n", namespace.name, "-batch", path])
-        return started.duration(to: .now).seconds
+        try process.run()
+        var timedOut = false
+        while process.isRunning {
+            if started.duration(to: .now).seconds > timeout {
+                process.terminate()
+                timedOut = true
+                break
+            }
+            usleep(500)
+        }
+        process.waitUntilExit()
+        let seconds = timedOut ? timeout : started.duration(to: .now).seconds
+        if !timedOut && process.terminationStatus != 0 {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            throw Shell.Failure(command: process.arguments ?? [], status: process.terminationStatus, output: text)
+        }
+        return Outcome(seconds: seconds, timedOut: timedOut)
     }
 }
