@@ -52,6 +52,8 @@ struct TargetCheck: Codable {
     var limit: String
     var measured: String
     var pass: Bool
+    /// The issue sets this target for another size: shown for comparison, not judged.
+    var informative = false
 }
 
 struct LatencyResult: Codable {
