@@ -12,15 +12,6 @@ struct BenchResults: Codable {
     var feed: FeedResult?
 }
 
-/// Where and when the numbers were taken (other load on the machine skews them).
-struct MachineInfo: Codable {
-    var kernel = ""
-    var cpus = 0
-    var loadAverageAtStart = ""
-    var loadAverageAtEnd = ""
-    var startedAt = ""
-}
-
 /// One cold apply: tierd versus `tc -batch` of tierd's layout (floor) and of a flat HTB.
 struct ColdApplyResult: Codable {
     var users: Int
