@@ -7,7 +7,7 @@ enum Shell {
         let command: [String]
         let status: Int32
         let output: String
-        var description: String { "\(command.joined(separator: " ")) exited \(status): \(output)" }
+        var description: String { "\(command.joined(separator: " ")) exited \(status): \(output.prefix(2000))" }
     }
 
     @discardableResult
@@ -32,5 +32,11 @@ enum Shell {
     @discardableResult
     static func inNamespace(_ namespace: String, _ command: [String], allowFailure: Bool = false) throws -> String {
         try run(["ip", "netns", "exec", namespace] + command, allowFailure: allowFailure)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -4,25 +4,25 @@ import Foundation
 /// "Flat" is the usual hand-written layout (one HTB with a class per user, filters in one
 /// list per direction); its cost is the kernel's O(N²) class walk.
 enum TcBatchBaseline {
-    /// Commands for the flat layout, both directions.
-    static func flatScript(users: [BenchUser], device: String, ifb: String) -> String {
+    /// Commands for the flat layout, both directions, with the same class settings and leaf
+    /// qdisc kind as tierd so only the layout differs.
+    static func flatScript(users: [BenchUser], device: String, ifb: String, leafKind: String) -> String {
         var lines: [String] = []
         lines.reserveCapacity(users.count * 8 + 8)
         lines.append("qdisc add dev \(device) root handle 1: htb default 0")
         lines.append("qdisc add dev \(device) handle ffff: ingress")
-        lines.append("filter add dev \(device) parent ffff: protocol all prio 1 u32 match u32 0 0 action mirred egress redirect dev \(ifb)")
+        lines.append("filter add dev \(device) parent ffff: protocol ip prio 1 u32 match u32 0 0 action mirred egress redirect dev \(ifb)")
+        lines.append("filter add dev \(device) parent ffff: protocol ipv6 prio 2 u32 match u32 0 0 action mirred egress redirect dev \(ifb)")
         lines.append("qdisc add dev \(ifb) root handle 1: htb default 0")
-        var minor = 0
+        var minor: UInt32 = 0
         for user in users where user.download != nil || user.upload != nil {
             minor += 1
-            let classID = "1:\(String(minor, radix: 16))"
-            let leaf = "\(String(minor + 1, radix: 16)):"
+            let classID = tcHandle(1, minor)
+            let leaf = tcHandle(minor + 1)
             for (dev, rate, key) in [(device, user.download, "dst"), (ifb, user.upload, "src")] {
                 guard let rate else { continue }
-                let burst = max(rate / 8 / 1000, 3000)
-                let quantum = min(max(rate / 8 / 1000, 1514), 200_000)
-                lines.append("class add dev \(dev) parent 1: classid \(classID) htb rate \(rate)bit ceil \(rate)bit burst \(burst) quantum \(quantum)")
-                lines.append("qdisc add dev \(dev) parent \(classID) handle \(leaf) pfifo limit 1000")
+                lines.append("class add dev \(dev) parent 1: classid \(classID) \(HTBParameters(rate: rate).arguments)")
+                lines.append("qdisc add dev \(dev) parent \(classID) handle \(leaf) \(LeafQdisc.arguments(kind: leafKind))")
                 lines.append("filter add dev \(dev) parent 1: protocol ip prio 1 u32 match ip \(key) \(user.ipv4)/32 flowid \(classID)")
                 if let v6 = user.ipv6 {
                     lines.append("filter add dev \(dev) parent 1: protocol ipv6 prio 2 u32 match ip6 \(key) \(v6)/128 flowid \(classID)")
@@ -32,22 +32,53 @@ enum TcBatchBaseline {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Runs a script with `tc -batch` in the namespace (creating the IFB first, as tierd
-    /// would) and returns the wall time of the `tc` process alone.
-    static func run(script: String, in namespace: BenchNamespace) throws -> Double {
-        try Shell.inNamespace(namespace.name, ["ip", "link", "add", namespace.ifb, "type", "ifb"], allowFailure: true)
-        try Shell.inNamespace(namespace.name, ["ip", "link", "set", namespace.ifb, "up"])
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tierd-bench-\(getpid()).tc").path
-        try script.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let started = ContinuousClock.now
-        try Shell.inNamespace(namespace.name, ["tc", "-force", "-batch", path])
-        return started.duration(to: .now).seconds
+    /// How one `tc -batch` run ended.
+    struct Outcome {
+        /// Wall time of the `tc` process alone (including its start, a few milliseconds).
+        var seconds: Double
+        /// True when `tc` was stopped at the time limit: `seconds` is then a lower bound.
+        var timedOut: Bool
     }
-}
 
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    /// Runs a script with `tc -batch` in the namespace (whose IFB must exist). A flat tree
+    /// grows quadratically (30k users: many minutes), so a run past `timeout` seconds is
+    /// stopped and reported as a lower bound instead of stalling the whole benchmark.
+    static func run(script: String, in namespace: BenchNamespace, timeout: Double = .infinity) throws -> Outcome {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("tierd-bench-\(getpid())-\(namespace.name)").path
+        let scriptPath = base + ".tc", outputPath = base + ".out"
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+            throw BenchFailure("cannot create \(outputPath)")
+        }
+        defer {
+            try? FileManager.default.removeItem(atPath: scriptPath)
+            try? FileManager.default.removeItem(atPath: outputPath)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tc", "-n", namespace.name, "-batch", scriptPath]
+        // A file, not a pipe: nobody reads while polling, and a full pipe would stall tc.
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? output.close() }
+        process.standardOutput = output
+        process.standardError = output
+        let started = ContinuousClock.now
+        try process.run()
+        var timedOut = false
+        while process.isRunning {
+            if started.duration(to: .now).seconds > timeout {
+                process.terminate()
+                timedOut = true
+                break
+            }
+            usleep(500)
+        }
+        process.waitUntilExit()
+        let seconds = timedOut ? timeout : started.duration(to: .now).seconds
+        if !timedOut && process.terminationStatus != 0 {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            throw Shell.Failure(command: process.arguments ?? [], status: process.terminationStatus, output: text)
+        }
+        return Outcome(seconds: seconds, timedOut: timedOut)
     }
 }

@@ -1,0 +1,91 @@
+import Scoring
+
+/// Everything one `tierd-bench` run measured, as written by `--json`.
+struct BenchResults: Codable {
+    var machine = MachineInfo()
+    var quick = false
+    var coldApply: [ColdApplyResult] = []
+    var tierChange: [LatencyResult] = []
+    var adoption: AdoptionResult?
+    var peakRSS: RSSResult?
+    var scoring: ScoringResult?
+    var feed: FeedResult?
+}
+
+/// One cold apply: tierd versus `tc -batch` of tierd's layout (floor) and of a flat HTB.
+struct ColdApplyResult: Codable {
+    var users: Int
+    var throttled: Int
+    var tierdSeconds: Double
+    var floorSeconds: Double
+    /// When `flatTimedOut`, the time limit at which `tc` was stopped: a lower bound.
+    var flatSeconds: Double
+    var flatTimedOut: Bool
+    /// flat / tierd: how many times faster tierd is than the usual flat script (a lower
+    /// bound when `flatTimedOut`).
+    var speedupOverFlat: Double
+    /// tierd / floor: 1.0 means tierd adds nothing over the kernel's own cost.
+    var ratioToFloor: Double
+    var tierdObjects: ObjectCounts
+    var floorObjects: ObjectCounts
+    var flatObjects: ObjectCounts
+    /// Whether the floor script built exactly tierd's tree (see LayoutSignature).
+    var floorMatchesTierd: Bool
+    var layoutDifferences: [String]
+    var tierdErrors: [String]
+    var leafQdisc: String
+    var targets: [TargetCheck]
+}
+
+/// A target from the issues and whether this run met it.
+struct TargetCheck: Codable {
+    var name: String
+    var limit: String
+    var measured: String
+    var pass: Bool
+    /// The issue sets this target for another size: shown for comparison, not judged.
+    var informative = false
+}
+
+struct LatencyResult: Codable {
+    var name: String
+    /// Throttled users in the tree while measuring.
+    var throttledUsers: Int
+    var userClassesPresent: Int
+    var latency: LatencySummary
+    var targetP99Microseconds: Double
+    var pass: Bool
+    var note: String
+}
+
+struct AdoptionResult: Codable {
+    var users: Int
+    var seconds: Double
+    var objectsChanged: Int
+    var errors: Int
+    var targetSeconds: Double
+    var pass: Bool
+}
+
+struct RSSResult: Codable {
+    var users: Int
+    var throttled: Int
+    var peakResidentBytes: UInt64
+    var targetBytes: UInt64
+    var pass: Bool
+}
+
+struct ScoringResult: Codable {
+    var result: ScoringBenchmarkResult
+    var passEventsPerSecond: Bool
+    var passBytesPerUser: Bool
+}
+
+struct FeedResult: Codable {
+    var lines: Int
+    var ingestLinesPerSecond: Double
+    var applyLinesPerSecond: Double
+    var targetLinesPerSecond: Double
+    var passIngest: Bool
+    var passApply: Bool
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+
+/// Which part of the benchmark to run.
+enum BenchPart: String, ExpressibleByArgument, CaseIterable {
+    case kernel
+    case scoring
+    case feed
+}
+
+/// The benchmark proper (the default subcommand).
+struct BenchRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the benchmarks and print the table.")
+
+    @Option(help: "Cold apply sizes (users, all throttled), comma separated.")
+    var sizes = "1000,10000,30000"
+
+    @Option(help: "Also write the results as JSON to this path.")
+    var json: String?
+
+    @Option(help: "Run only one part: kernel, scoring or feed.")
+    var only: BenchPart?
+
+    @Option(help: "Stop a flat tc -batch run after this many seconds and report a lower bound.")
+    var flatTimeout = 100.0
+
+    @Flag(help: "Small sizes for a smoke run (numbers are not comparable with a full run).")
+    var quick = false
+
+    func validate() throws {
+        guard parsedSizes.count > 0, parsedSizes.allSatisfy({ $0 > 0 && $0 <= 60_000 }) else {
+            throw ValidationError("--sizes must be a comma separated list of user counts between 1 and 60000")
+        }
+    }
+
+    private var parsedSizes: [Int] {
+        sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    func run() throws {
+        NamespaceRegistry.installSignalCleanup()
+        var results = BenchResults()
+        results.quick = quick
+        results.machine = MachineInfo.current()
+        let log: (String) -> Void = { message in
+            FileHandle.standardError.write(Data("[tierd-bench] \(message)\n".utf8))
+        }
+        let parts = only.map { [$0] } ?? BenchPart.allCases
+        // CPU-only parts first: the scoring core's bytes/user is RSS growth, cleanest in a fresh process.
+        if parts.contains(.scoring) {
+            let (users, events) = quick ? (100_000, 1_000_000) : (1_000_000, 10_000_000)
+            log("scoring core: \(users) users, \(events) events")
+            results.scoring = CoreBenchmarks.scoring(users: users, events: events)
+        }
+        if parts.contains(.feed) {
+            let lines = quick ? 200_000 : 2_000_000
+            log("feed: \(lines) lines")
+            results.feed = try CoreBenchmarks.feed(lines: lines)
+        }
+        if parts.contains(.kernel) {
+            guard getuid() == 0 else { throw ValidationError("the kernel benchmarks need root (network namespaces)") }
+            let kernel = KernelBenchmark(
+                sizes: quick ? [200, 1_000] : parsedSizes,
+                sparseUsers: quick ? 5_000 : 50_000, sparseThrottled: quick ? 500 : 5_000,
+                largeTreeUsers: quick ? 1_000 : 10_000,
+                smallTreeChanges: quick ? 1_000 : 10_000,
+                largeTreeBudgetSeconds: quick ? 2 : 12, minimumLargeSamples: quick ? 20 : 30,
+                flatTimeoutSeconds: flatTimeout,
+                log: log)
+            try kernel.run(into: &results)
+            log("peak RSS child: \(quick ? 5_000 : 50_000) users")
+            results.peakRSS = try RSSBenchmark.run(users: quick ? 5_000 : 50_000, throttled: quick ? 500 : 5_000)
+        }
+        results.machine.loadAverageAtEnd = MachineInfo.loadAverage()
+        print(BenchTable.render(results))
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(results).write(to: URL(fileURLWithPath: json))
+            log("wrote \(json)")
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import TrafficControl
+
+/// The kernel part: cold applies (tierd, tierd's layout via `tc -batch`, flat `tc -batch`),
+/// restart adoption and tier change latency. Every measurement gets a fresh namespace that is
+/// torn down before the next, so each build is cold and sees no other benchmark classes.
+struct KernelBenchmark {
+    /// Cold apply sizes: users, all throttled in both directions.
+    var sizes: [Int]
+    /// The sparse case: this many users of which `sparseThrottled` are throttled.
+    var sparseUsers: Int
+    var sparseThrottled: Int
+    /// Throttled users for adoption and the large-tree latencies (2 classes each).
+    var largeTreeUsers: Int
+    /// Tier changes on a small tree (the issue asks for >= 10,000 samples).
+    var smallTreeChanges: Int
+    /// Wall-time budget for each large-tree latency series; at least `minimumLargeSamples`.
+    var largeTreeBudgetSeconds: Double
+    var minimumLargeSamples: Int
+    /// A flat `tc -batch` run longer than this is stopped and reported as a lower bound.
+    var flatTimeoutSeconds: Double
+    let log: (String) -> Void
+
+    /// The two throttled tiers a user moves between (bit/s, download/upload).
+    static let tierA: (UInt64, UInt64) = (20_000_000, 5_000_000)
+    static let tierB: (UInt64, UInt64) = (2_000_000, 1_000_000)
+
+    func run(into results: inout BenchResults) throws {
+        for size in sizes {
+            results.coldApply.append(try coldApply(users: size, throttled: size))
+        }
+        results.coldApply.append(try coldApply(users: sparseUsers, throttled: sparseThrottled))
+        try largeTree(into: &results)
+        results.tierChange.insert(try smallTreeLatency(), at: 0)
+    }
+
+    private func configuration(_ namespace: BenchNamespace) -> ShaperConfiguration {
+        ShaperConfiguration(interface: namespace.device, ifb: namespace.ifb, namespace: namespace.name)
+    }
+
+    // MARK: cold apply
+
+    func coldApply(users count: Int, throttled: Int) throws -> ColdApplyResult {
+        let users = BenchUser.make(count: count, throttled: throttled, rates: Self.tierA)
+        let desired = users.map(\.shaped)
+        log("cold apply: \(count) users, \(throttled) throttled")
+
+        // tierd: prepare() + converge() on a fresh namespace.
+        var tierdSeconds = 0.0, leafKind = "pfifo", errors: [String] = []
+        let tierdSignature = try BenchNamespace.with { namespace in
+            let shaper = try Shaper(configuration(namespace))
+            let start = ContinuousClock.now
+            try shaper.prepare()
+            let report = try shaper.converge(to: desired)
+            tierdSeconds = start.duration(to: .now).seconds
+            leafKind = shaper.leafQdiscKind
+            errors = report.errors.prefix(5).map { "\($0)" }
+            return LayoutSignature(try shaper.readState())
+        }
+        log(String(format: "  tierd        %8.3f s", tierdSeconds))
+
+        // The kernel floor: tierd's exact layout through tc -batch.
+        var floorSeconds = 0.0
+        let floorSignature = try BenchNamespace.with { namespace in
+            try namespace.addIFB()
+            let script = TierdLayoutScript.script(users: users, device: namespace.device, ifb: namespace.ifb, leafKind: leafKind)
+            floorSeconds = try TcBatchBaseline.run(script: script, in: namespace).seconds
+            return LayoutSignature(try Shaper(configuration(namespace)).readState())
+        }
+        log(String(format: "  tc (tierd's layout) %8.3f s", floorSeconds))
+
+        // The usual approach: a flat HTB per direction, filters in one list.
+        var flatSeconds = 0.0, flatTimedOut = false
+        let flatCounts = try BenchNamespace.with { namespace in
+            try namespace.addIFB()
+            let script = TcBatchBaseline.flatScript(users: users, device: namespace.device, ifb: namespace.ifb, leafKind: leafKind)
+            let outcome = try TcBatchBaseline.run(script: script, in: namespace, timeout: flatTimeoutSeconds)
+            flatSeconds = outcome.seconds
+            flatTimedOut = outcome.timedOut
+            return outcome.timedOut ? ObjectCounts() : try flatObjectCounts(namespace)
+        }
+        log("  tc (flat)    " + (flatTimedOut ? ">" : " ") + String(format: "%8.3f s", flatSeconds))
+
+        let differences = tierdSignature.differences(from: floorSignature)
+        var result = ColdApplyResult(
+            users: count, throttled: throttled, tierdSeconds: tierdSeconds, floorSeconds: floorSeconds, flatSeconds: flatSeconds,
+            flatTimedOut: flatTimedOut, speedupOverFlat: flatSeconds / tierdSeconds, ratioToFloor: tierdSeconds / floorSeconds,
+            tierdObjects: tierdSignature.counts, floorObjects: floorSignature.counts, flatObjects: flatCounts,
+            floorMatchesTierd: differences.isEmpty, layoutDifferences: differences, tierdErrors: errors,
+            leafQdisc: leafKind, targets: [])
+        let applied = errors.isEmpty
+        if throttled == count {
+            let scope = count == 10_000 ? "" : " (target set for 10k)"
+            result.targets.append(TargetCheck(name: "faster than flat tc\(scope)", limit: ">= 4x",
+                                              measured: (flatTimedOut ? ">=" : "") + String(format: "%.2fx", result.speedupOverFlat),
+                                              pass: applied && result.speedupOverFlat >= 4, informative: count != 10_000))
+            result.targets.append(TargetCheck(name: "close to the floor\(scope)", limit: "<= 1.1x",
+                                              measured: String(format: "%.2fx", result.ratioToFloor),
+                                              pass: applied && result.ratioToFloor <= 1.1, informative: count != 10_000))
+        } else {
+            result.targets.append(TargetCheck(name: "\(count / 1000)k users, \(throttled / 1000)k throttled", limit: "<= 1.5 s",
+                                              measured: String(format: "%.3f s", tierdSeconds), pass: applied && tierdSeconds <= 1.5))
+        }
+        return result
+    }
+
+    /// The flat tree is not tierd's, so the Shaper cannot read it; count with `tc` instead.
+    private func flatObjectCounts(_ namespace: BenchNamespace) throws -> ObjectCounts {
+        var counts = ObjectCounts()
+        for dev in [namespace.device, namespace.ifb] {
+            let qdiscs = try Shell.run(["tc", "-n", namespace.name, "qdisc", "show", "dev", dev])
+            counts.qdiscs += qdiscs.split(separator: "\n").filter { $0.hasPrefix("qdisc") }.count
+            let classes = try Shell.run(["tc", "-n", namespace.name, "class", "show", "dev", dev])
+            counts.classes += classes.split(separator: "\n").filter { $0.hasPrefix("class") }.count
+        }
+        // One "filter ... fh" line per u32 node or table; ingress on the device, egress on both.
+        for (dev, parent) in [(namespace.device, "1:"), (namespace.ifb, "1:"), (namespace.device, "ffff:")] {
+            let filters = try Shell.run(["tc", "-n", namespace.name, "filter", "show", "dev", dev, "parent", parent])
+            counts.filters += filters.split(separator: "\n").filter { $0.hasPrefix("filter") }.count
+        }
+        return counts
+    }
+
+    // MARK: adoption and latency on a large tree
+
+    /// One tree of `largeTreeUsers` throttled users (2 classes each): restart adoption, tier
+    /// changes between two throttled tiers, and unthrottled -> throttled moves.
+    private func largeTree(into results: inout BenchResults) throws {
+        let spare = 1_000
+        var users = BenchUser.make(count: largeTreeUsers + spare, throttled: largeTreeUsers, rates: Self.tierA)
+        let base = users.prefix(largeTreeUsers).map(\.shaped)
+        log("large tree: \(largeTreeUsers) throttled users")
+        try BenchNamespace.with { namespace in
+            let first = try Shaper(configuration(namespace))
+            try first.prepare()
+            let initial = try first.converge(to: base)
+            guard initial.errors.isEmpty else { throw BenchFailure("initial converge failed: \(initial.errors[0])") }
+
+            // Restart adoption: a new Shaper on the existing tree.
+            let second = try Shaper(configuration(namespace))
+            let start = ContinuousClock.now
+            try second.prepare()
+            let adopt = try second.converge(to: base)
+            let seconds = start.duration(to: .now).seconds
+            results.adoption = AdoptionResult(users: largeTreeUsers, seconds: seconds, objectsChanged: adopt.totalChanges,
+                                              errors: adopt.errors.count, targetSeconds: 0.5,
+                                              pass: seconds <= 0.5 && adopt.totalChanges == 0 && adopt.errors.isEmpty)
+            log(String(format: "  adoption %.3f s, %d objects changed", seconds, adopt.totalChanges))
+
+            // Tier changes: one user at a time between tier A and tier B, full desired list each time.
+            let classes = 2 * largeTreeUsers
+            var desired = base
+            let changes = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
+                let position = (index * 7919) % desired.count
+                let toB = desired[position].download == Self.tierA.0
+                desired[position].download = toB ? Self.tierB.0 : Self.tierA.0
+                desired[position].upload = toB ? Self.tierB.1 : Self.tierA.1
+                let start = ContinuousClock.now
+                let report = try second.converge(to: desired)
+                let elapsed = start.duration(to: .now).seconds
+                try expect(report, changed: 2)
+                return elapsed
+            }
+            results.tierChange.append(LatencyResult(
+                name: "tier change (throttled -> throttled), converge", throttledUsers: largeTreeUsers, userClassesPresent: classes,
+                latency: changes, targetP99Microseconds: 50, pass: changes.p99Microseconds <= 50,
+                note: "Shaper has no incremental call: converge(to:) re-reads the whole tree (both directions) each time"))
+            log(String(format: "  tier change p50 %.0f us p99 %.0f us (%d samples)", changes.p50Microseconds, changes.p99Microseconds, changes.samples))
+
+            // Unthrottled -> throttled: a spare user gets a class; removed again untimed.
+            let moves = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
+                users[largeTreeUsers + index % spare].download = Self.tierA.0
+                users[largeTreeUsers + index % spare].upload = Self.tierA.1
+                let start = ContinuousClock.now
+                let report = try second.converge(to: desired + [users[largeTreeUsers + index % spare].shaped])
+                let elapsed = start.duration(to: .now).seconds
+                try expect(report, created: 2)
+                _ = try second.converge(to: desired)
+                return elapsed
+            }
+            results.tierChange.append(LatencyResult(
+                name: "unthrottled -> throttled, converge", throttledUsers: largeTreeUsers, userClassesPresent: classes,
+                latency: moves, targetP99Microseconds: 1000, pass: moves.p99Microseconds <= 1000,
+                note: "timed: the converge that adds the user's classes, leaves and filters; the removal after it is not timed"))
+            log(String(format: "  unthrottled -> throttled p50 %.0f us p99 %.0f us (%d samples)", moves.p50Microseconds, moves.p99Microseconds, moves.samples))
+        }
+    }
+
+    /// >= 10,000 tier changes on a small tree: what one converge costs when the dump is tiny.
+    private func smallTreeLatency() throws -> LatencyResult {
+        let count = 10
+        log("small tree: \(count) throttled users, \(smallTreeChanges) tier changes")
+        var desired = BenchUser.make(count: count, throttled: count, rates: Self.tierA).map(\.shaped)
+        let summary = try BenchNamespace.with { namespace in
+            let shaper = try Shaper(configuration(namespace))
+            try shaper.prepare()
+            _ = try shaper.converge(to: desired)
+            return try series(budget: .infinity, minimum: smallTreeChanges, maximum: smallTreeChanges) { index in
+                let position = index % count
+                let toB = desired[position].download == Self.tierA.0
+                desired[position].download = toB ? Self.tierB.0 : Self.tierA.0
+                desired[position].upload = toB ? Self.tierB.1 : Self.tierA.1
+                let start = ContinuousClock.now
+                let report = try shaper.converge(to: desired)
+                let elapsed = start.duration(to: .now).seconds
+                try expect(report, changed: 2)
+                return elapsed
+            }
+        }
+        log(String(format: "  p50 %.0f us p99 %.0f us", summary.p50Microseconds, summary.p99Microseconds))
+        return LatencyResult(name: "tier change (throttled -> throttled), converge, small tree", throttledUsers: count,
+                             userClassesPresent: 2 * count, latency: summary, targetP99Microseconds: 50,
+                             pass: summary.p99Microseconds <= 50,
+                             note: "the per-call floor of converge(to:) when there is almost nothing to read back")
+    }
+
+    /// Runs `sample` until `maximum` samples, or the budget is spent and `minimum` are taken.
+    private func series(budget: Double, minimum: Int, maximum: Int, _ sample: (Int) throws -> Double) throws -> LatencySummary {
+        var samples: [Double] = []
+        let start = ContinuousClock.now
+        while samples.count < maximum && (samples.count < minimum || start.duration(to: .now).seconds < budget) {
+            samples.append(try sample(samples.count))
+        }
+        return LatencySummary(seconds: samples)
+    }
+
+    /// A latency sample only counts if the converge did exactly the expected work.
+    private func expect(_ report: ConvergeReport, changed: Int = 0, created: Int = 0) throws {
+        guard report.errors.isEmpty else { throw BenchFailure("converge failed: \(report.errors[0])") }
+        guard report.classesChanged == changed, report.classesCreated == created else {
+            throw BenchFailure("converge changed \(report.classesChanged) and created \(report.classesCreated) classes, expected \(changed)/\(created)")
+        }
+    }
+}
+
+/// A benchmark step that did not do what it measures.
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

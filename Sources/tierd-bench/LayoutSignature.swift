@@ -1,0 +1,53 @@
+import TrafficControl
+
+/// A comparable summary of a traffic control tree read back from the kernel: every qdisc,
+/// class and filter reduced to the fields both builders control. u32 node ids are left
+/// out (tierd numbers a bucket's nodes in dictionary order, the script in user order), as
+/// are burst values (kernel tick rounding). Used to prove the `tc` floor builds tierd's tree.
+struct LayoutSignature {
+    private(set) var objects: [String: Int] = [:]
+    private(set) var counts = ObjectCounts()
+
+    init(_ state: KernelState) {
+        for (side, direction) in [("download", state.download), ("upload", state.upload)] {
+            for qdisc in direction.qdiscs {
+                add("\(side) qdisc \(hex(qdisc.handle)) parent \(hex(qdisc.parent)) \(qdisc.kind) limit \(qdisc.limit.map(String.init) ?? "-")")
+            }
+            for cls in direction.classes {
+                add("\(side) class \(hex(cls.handle)) parent \(hex(cls.parent)) rate \(cls.rate) ceil \(cls.ceil) quantum \(cls.quantum)")
+            }
+            for filter in direction.filters {
+                add("\(side) filter parent \(hex(filter.parent)) prio \(filter.priority) proto \(hex(UInt32(filter.proto))) bucket \(hex(filter.handle >> 12)) \(filter.role) -> \(filter.target.map(hex) ?? "-")")
+            }
+            counts.qdiscs += direction.qdiscs.count
+            counts.classes += direction.classes.count
+            counts.filters += direction.filters.count
+        }
+        for filter in state.ingressFilters {
+            add("ingress filter prio \(filter.priority) proto \(hex(UInt32(filter.proto))) redirect \(filter.redirectIfindex != nil)")
+        }
+        counts.filters += state.ingressFilters.count
+        counts.qdiscs += state.hasIngressQdisc ? 1 : 0
+    }
+
+    private mutating func add(_ key: String) { objects[key, default: 0] += 1 }
+
+    /// Objects present in one tree and not the other, first `limit` of each side.
+    func differences(from other: LayoutSignature, limit: Int = 5) -> [String] {
+        var onlyHere: [String] = []
+        var onlyThere: [String] = []
+        for (key, count) in objects where (other.objects[key] ?? 0) < count { onlyHere.append(key) }
+        for (key, count) in other.objects where (objects[key] ?? 0) < count { onlyThere.append(key) }
+        return onlyHere.sorted().prefix(limit).map { "tierd only: \($0)" } + onlyThere.sorted().prefix(limit).map { "tc only: \($0)" }
+            + (onlyHere.count + onlyThere.count > 2 * limit ? ["... \(onlyHere.count) tierd-only and \(onlyThere.count) tc-only kinds in all"] : [])
+    }
+}
+
+/// Kernel object counts of one tree (both directions plus ingress).
+struct ObjectCounts: Codable, Equatable {
+    var qdiscs = 0
+    var classes = 0
+    var filters = 0
+}
+
+private func hex(_ value: UInt32) -> String { String(value, radix: 16) }
