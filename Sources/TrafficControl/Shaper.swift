@@ -30,6 +30,14 @@ public final class Shaper {
     /// user id -> class handle per direction, from the last converge (for counters).
     private var downloadAssignment: [String: UInt32] = [:]
     private var uploadAssignment: [String: UInt32] = [:]
+    /// The cached trees (download, upload) that `apply` changes without a dump; nil until the
+    /// first `apply` after a converge builds them, and dropped on any kernel error.
+    private var models: [DirectionModel]?
+    /// What the next model is built from: the desired state of the last converge and, when
+    /// that converge changed nothing, the dumps it already read (else `apply` dumps once).
+    private var modelBasis: (wanted: [[WantedClass]], states: [DirectionState]?)?
+    /// Interface indexes of the devices programmed by the last converge (for `concerns`).
+    public private(set) var deviceIndexes: Set<Int32> = []
 
     /// Opens the netlink socket, inside `configuration.namespace` when given. Touches nothing.
     public init(_ configuration: ShaperConfiguration) throws {
@@ -110,6 +118,8 @@ public final class Shaper {
             if let error = socket.execute(plan.structure).first { throw error }
         }
         leafQdiscKind = try detectLeafKind(on: ifb)
+        models = nil
+        modelBasis = nil
         prepared = true
     }
 
@@ -187,8 +197,11 @@ public final class Shaper {
             ifb = try self.ifb()
             actuals = [try reader.state(of: interface).state, try reader.state(of: ifb).state]
         }
+        deviceIndexes = [interface.ifindex, ifb.ifindex]
+        models = nil
         var report = ConvergeReport()
         var requests: [NetlinkRequest] = []
+        var wantedLists: [[WantedClass]] = []
         let directions: [(Device, KeySide, KeyPath<ShapedUser, UInt64?>, DirectionState)] = [
             (interface, .destination, \.download, actuals[0]), (ifb, .source, \.upload, actuals[1]),
         ]
@@ -196,6 +209,7 @@ public final class Shaper {
             let wanted = desired.compactMap { user in
                 user[keyPath: rate].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
             }
+            wantedLists.append(wanted)
             let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: actual).plan(wanted)
             plan.count(into: &report)
             report.errors += plan.errors
@@ -203,7 +217,76 @@ public final class Shaper {
             if side == .destination { downloadAssignment = plan.assignment } else { uploadAssignment = plan.assignment }
         }
         report.errors += socket.execute(requests)
+        modelBasis = (wantedLists, requests.isEmpty ? actuals : nil)
         return report
+    }
+
+    // MARK: incremental changes
+
+    /// Whether `apply` can work from a cached model (a converge has run since the last
+    /// failure). When false, callers must converge with the full desired state.
+    public var canApplyIncrementally: Bool { prepared && (models != nil || modelBasis != nil) }
+
+    /// Changes only the given users, without dumping the kernel: `users` are their new shaping
+    /// (nil rate: no class in that direction), `removing` the ids that need nothing any more.
+    /// A rate change is one in-place class change; a newly throttled user gets class, leaf and
+    /// filters; an unthrottled one loses filters, then class. Kernel refusals come back in the
+    /// report and drop the cached model, so the caller's next full converge repairs them.
+    /// Throws when no model can be had (`canApplyIncrementally` is false) or a dump fails.
+    public func apply(_ users: [ShapedUser], removing: [String]) throws -> ConvergeReport {
+        guard prepared, var current = try currentModels() else {
+            throw TrafficControlError(operation: "apply", object: "incremental change", reason: "no converged state to start from; converge first")
+        }
+        var report = ConvergeReport()
+        var requests: [NetlinkRequest] = []
+        let rates: [KeyPath<ShapedUser, UInt64?>] = [\.download, \.upload]
+        for direction in current.indices {
+            var plan = DirectionPlan()
+            for id in removing { current[direction].update(id, to: nil, into: &plan) }
+            for user in users {
+                let wanted = user[keyPath: rates[direction]].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
+                current[direction].update(user.id, to: wanted, into: &plan)
+            }
+            plan.count(into: &report)
+            report.errors += plan.errors
+            requests += plan.ordered
+        }
+        let failures = socket.execute(requests)
+        report.errors += failures
+        downloadAssignment = current[0].classOf
+        uploadAssignment = current[1].classOf
+        // A refused request leaves the model ahead of the kernel: forget it until the next converge.
+        if failures.isEmpty {
+            models = current
+        } else {
+            models = nil
+            modelBasis = nil
+        }
+        return report
+    }
+
+    /// The cached models, built (from the last converge's dumps, or one fresh dump) if needed.
+    private func currentModels() throws -> [DirectionModel]? {
+        if let models { return models }
+        guard let basis = modelBasis else { return nil }
+        let devices = [try interface(), try ifb()]
+        let states = try basis.states ?? devices.map { try reader.state(of: $0).state }
+        let sides: [KeySide] = [.destination, .source]
+        let built = devices.indices.map { index in
+            DirectionModel(device: devices[index], side: sides[index], leafKind: leafQdiscKind, state: states[index], wanted: basis.wanted[index])
+        }
+        models = built
+        modelBasis = nil
+        return built
+    }
+
+    /// The netlink port of the shaper's socket: kernel notifications of changes it made carry
+    /// it, which is how a monitor tells tierd's own changes from someone else's.
+    public var netlinkPort: UInt32 { nl_socket_get_local_port(socket.handle) }
+
+    /// Whether a notified change touched one of the shaper's devices (or may have: lost events).
+    public func concerns(_ event: TCEvent) -> Bool {
+        event.kind == .eventsLost || deviceIndexes.contains(event.ifindex)
     }
 
     // MARK: reading
@@ -263,6 +346,8 @@ public final class Shaper {
             }])
         }
         prepared = false
+        models = nil
+        modelBasis = nil
         downloadAssignment = [:]
         uploadAssignment = [:]
         if let first = errors.first { throw first }
