@@ -117,7 +117,7 @@ public final class Shaper {
             // Only structure here: users are converge's job.
             if let error = socket.execute(plan.structure).first { throw error }
         }
-        leafQdiscKind = try detectLeafKind(on: ifb)
+        leafQdiscKind = try detectLeafKind(on: ifb, adopting: interface)
         models = nil
         modelBasis = nil
         prepared = true
@@ -163,10 +163,14 @@ public final class Shaper {
 
     /// Tries fq_codel, then cake, as a leaf of a temporary class under tierd's IFB root;
     /// falls back to pfifo. Detected, never assumed: test kernels often lack both.
-    private func detectLeafKind(on device: Device) throws -> String {
+    private func detectLeafKind(on device: Device, adopting other: Device) throws -> String {
         let probeClass = TCHandle.make(Layout.rootMajor, 0xFFFF)
         let existing = try reader.qdiscs(of: device)
-        let leafKinds = Set(existing.filter { Layout.isLeafMajor(TCHandle.major($0.handle)) }.map(\.kind))
+        let leaves = (existing + (try reader.qdiscs(of: other))).filter { Layout.isLeafMajor(TCHandle.major($0.handle)) && $0.parent != TCHandle.root }
+        let leafKinds = Set(leaves.map(\.kind))
+        // Adopting a tree: its leaves are what an earlier detection chose on this kernel. Probing
+        // again would create and delete a class on every restart, which a restart must not do.
+        if let adopted = ["fq_codel", "cake", "pfifo"].first(where: leafKinds.contains) { return adopted }
         var majors = HandleAllocator(ranges: Layout.leafMajors, used: Set(existing.map { TCHandle.major($0.handle) }).union(Layout.reservedMajors))
         guard let major = majors.next() else { return "pfifo" }
         try socket.executeOne(TCRequests.putClass(device, ClassSpec.user(handle: probeClass, parent: Layout.rootHandle,
