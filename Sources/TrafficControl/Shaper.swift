@@ -241,6 +241,9 @@ public final class Shaper {
         guard prepared, var current = try currentModels() else {
             throw TrafficControlError(operation: "apply", object: "incremental change", reason: "no converged state to start from; converge first")
         }
+        // `current` must be the models' only owner: otherwise the first mutation of each of its
+        // dictionaries copies all of it (measured: ~0.4 ms per call at 10k users instead of µs).
+        models = nil
         var report = ConvergeReport()
         var requests: [NetlinkRequest] = []
         let rates: [KeyPath<ShapedUser, UInt64?>] = [\.download, \.upload]
@@ -257,12 +260,14 @@ public final class Shaper {
         }
         let failures = socket.execute(requests)
         report.errors += failures
-        downloadAssignment = current[0].classOf
-        uploadAssignment = current[1].classOf
         // A refused request leaves the model ahead of the kernel: forget it until the next converge.
+        // (Assignments are only copied out when the model goes: sharing its dictionary would make
+        // the next change copy it whole.)
         if failures.isEmpty {
             models = current
         } else {
+            downloadAssignment = current[0].classOf
+            uploadAssignment = current[1].classOf
             models = nil
             modelBasis = nil
         }
@@ -281,6 +286,8 @@ public final class Shaper {
         }
         models = built
         modelBasis = nil
+        downloadAssignment = [:]
+        uploadAssignment = [:]
         return built
     }
 
@@ -315,9 +322,11 @@ public final class Shaper {
         let download = try reader.classes(of: interface()).stats
         let upload = try reader.device(named: configuration.ifb).map { try reader.classes(of: $0).stats } ?? [:]
         var result: [String: UserCounters] = [:]
-        for user in Set(downloadAssignment.keys).union(uploadAssignment.keys) {
-            result[user] = UserCounters(download: downloadAssignment[user].flatMap { download[$0] },
-                                        upload: uploadAssignment[user].flatMap { upload[$0] })
+        let downloadClasses = models?[0].classOf ?? downloadAssignment
+        let uploadClasses = models?[1].classOf ?? uploadAssignment
+        for user in Set(downloadClasses.keys).union(uploadClasses.keys) {
+            result[user] = UserCounters(download: downloadClasses[user].flatMap { download[$0] },
+                                        upload: uploadClasses[user].flatMap { upload[$0] })
         }
         return result
     }
