@@ -18,6 +18,11 @@ import CNetlink
 /// The user -> class mapping is never stored: it is read back from the inner filters, which
 /// is how a restarted daemon adopts the tree without touching it.
 ///
+/// Two ways in: `converge(to:)` dumps both trees and sends the difference (start-up, reload,
+/// periodic and drift-triggered reconcile: the source of truth); `apply(_:removing:)` changes
+/// a few users from a cached `DirectionModel` without any dump (tier changes: O(changed users)).
+/// The cache is built at the first `apply` after a converge and dropped on any kernel error.
+///
 /// Not Sendable: it owns a netlink socket and must be used from one actor or thread.
 public final class Shaper {
     public let configuration: ShaperConfiguration
