@@ -43,6 +43,12 @@ public final class Enforcer {
             pendingErrors = report.errors
             totals.add(report)
             logErrors(report)
+            if report.errors.isEmpty {
+                // Now, in the pass that already took its time, rather than in the next tier change.
+                do { try shaper.cacheModel() } catch {
+                    logger.warning("could not cache the kernel state; the next change converges fully", metadata: ["error": "\(error)"])
+                }
+            }
             return report
         } catch {
             logger.error("convergence failed", metadata: ["error": "\(error)"])
