@@ -53,13 +53,6 @@ struct DirectionPlanner {
     let leafKind: String
     let actual: DirectionState
 
-    /// Key of a u32 bucket: qdisc handle, table id, bucket.
-    private struct BucketKey: Hashable {
-        var qdisc: UInt32
-        var table: UInt32
-        var bucket: UInt32
-    }
-
     func plan(_ wanted: [WantedClass]) -> DirectionPlan {
         var plan = DirectionPlan()
         let classes = Dictionary(actual.classes.map { ($0.handle, $0) }, uniquingKeysWith: { first, _ in first })
@@ -242,6 +235,11 @@ struct DirectionPlanner {
 
     /// Hash tables and link nodes missing from one qdisc of the tree.
     private func structureRequests(qdisc: UInt32, existing: [FilterState]) -> [NetlinkRequest] {
+        Self.structureRequests(device: device, side: side, qdisc: qdisc, existing: existing)
+    }
+
+    /// Hash tables and link nodes missing from one qdisc of the tree (shared with `DirectionModel`).
+    static func structureRequests(device: Device, side: KeySide, qdisc: UInt32, existing: [FilterState]) -> [NetlinkRequest] {
         var requests: [NetlinkRequest] = []
         let tables = Set(existing.filter { $0.role == .hashTable }.map { $0.handle >> 20 })
         let links = Set(existing.filter { $0.role == .structural && $0.handle >> 20 >= 0x800 }.map { "\($0.priority):\($0.handle & 0xFFF)" })
@@ -255,4 +253,11 @@ struct DirectionPlanner {
         }
         return requests
     }
+}
+
+/// Key of a u32 bucket: qdisc handle, table id, bucket.
+struct BucketKey: Hashable {
+    var qdisc: UInt32
+    var table: UInt32
+    var bucket: UInt32
 }

@@ -8,6 +8,9 @@ struct HandleAllocator {
     private var ranges: [ClosedRange<UInt32>]
     private var rangeIndex = 0
     private var cursor: UInt32
+    /// Numbers given back by `release`, handed out again before the cursor moves on, so a
+    /// long-lived allocator (the shaper's cached model) never rescans what it already passed.
+    private var recycled: [UInt32] = []
 
     init(ranges: [ClosedRange<UInt32>], used: Set<UInt32>) {
         self.ranges = ranges
@@ -16,6 +19,9 @@ struct HandleAllocator {
     }
 
     mutating func next() -> UInt32? {
+        while let candidate = recycled.popLast() {
+            if used.insert(candidate).inserted { return candidate }
+        }
         while rangeIndex < ranges.count {
             let range = ranges[rangeIndex]
             while cursor <= range.upperBound {
@@ -30,5 +36,10 @@ struct HandleAllocator {
             if rangeIndex < ranges.count { cursor = ranges[rangeIndex].lowerBound }
         }
         return nil
+    }
+
+    /// Gives `number` back once the kernel object holding it is gone.
+    mutating func release(_ number: UInt32) {
+        if used.remove(number) != nil { recycled.append(number) }
     }
 }

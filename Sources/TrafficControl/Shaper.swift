@@ -18,6 +18,11 @@ import CNetlink
 /// The user -> class mapping is never stored: it is read back from the inner filters, which
 /// is how a restarted daemon adopts the tree without touching it.
 ///
+/// Two ways in: `converge(to:)` dumps both trees and sends the difference (start-up, reload,
+/// periodic and drift-triggered reconcile: the source of truth); `apply(_:removing:)` changes
+/// a few users from a cached `DirectionModel` without any dump (tier changes: O(changed users)).
+/// The cache is built at the first `apply` after a converge and dropped on any kernel error.
+///
 /// Not Sendable: it owns a netlink socket and must be used from one actor or thread.
 public final class Shaper {
     public let configuration: ShaperConfiguration
@@ -30,6 +35,14 @@ public final class Shaper {
     /// user id -> class handle per direction, from the last converge (for counters).
     private var downloadAssignment: [String: UInt32] = [:]
     private var uploadAssignment: [String: UInt32] = [:]
+    /// The cached trees (download, upload) that `apply` changes without a dump; nil until the
+    /// first `apply` after a converge builds them, and dropped on any kernel error.
+    private var models: [DirectionModel]?
+    /// What the next model is built from: the desired state of the last converge and, when
+    /// that converge changed nothing, the dumps it already read (else `apply` dumps once).
+    private var modelBasis: (wanted: [[WantedClass]], states: [DirectionState]?)?
+    /// Interface indexes of the devices programmed by the last converge (for `concerns`).
+    public private(set) var deviceIndexes: Set<Int32> = []
 
     /// Opens the netlink socket, inside `configuration.namespace` when given. Touches nothing.
     public init(_ configuration: ShaperConfiguration) throws {
@@ -109,7 +122,9 @@ public final class Shaper {
             // Only structure here: users are converge's job.
             if let error = socket.execute(plan.structure).first { throw error }
         }
-        leafQdiscKind = try detectLeafKind(on: ifb)
+        leafQdiscKind = try detectLeafKind(on: ifb, adopting: interface)
+        models = nil
+        modelBasis = nil
         prepared = true
     }
 
@@ -153,10 +168,14 @@ public final class Shaper {
 
     /// Tries fq_codel, then cake, as a leaf of a temporary class under tierd's IFB root;
     /// falls back to pfifo. Detected, never assumed: test kernels often lack both.
-    private func detectLeafKind(on device: Device) throws -> String {
+    private func detectLeafKind(on device: Device, adopting other: Device) throws -> String {
         let probeClass = TCHandle.make(Layout.rootMajor, 0xFFFF)
         let existing = try reader.qdiscs(of: device)
-        let leafKinds = Set(existing.filter { Layout.isLeafMajor(TCHandle.major($0.handle)) }.map(\.kind))
+        let leaves = (existing + (try reader.qdiscs(of: other))).filter { Layout.isLeafMajor(TCHandle.major($0.handle)) && $0.parent != TCHandle.root }
+        let leafKinds = Set(leaves.map(\.kind))
+        // Adopting a tree: its leaves are what an earlier detection chose on this kernel. Probing
+        // again would create and delete a class on every restart, which a restart must not do.
+        if let adopted = ["fq_codel", "cake", "pfifo"].first(where: leafKinds.contains) { return adopted }
         var majors = HandleAllocator(ranges: Layout.leafMajors, used: Set(existing.map { TCHandle.major($0.handle) }).union(Layout.reservedMajors))
         guard let major = majors.next() else { return "pfifo" }
         try socket.executeOne(TCRequests.putClass(device, ClassSpec.user(handle: probeClass, parent: Layout.rootHandle,
@@ -187,8 +206,11 @@ public final class Shaper {
             ifb = try self.ifb()
             actuals = [try reader.state(of: interface).state, try reader.state(of: ifb).state]
         }
+        deviceIndexes = [interface.ifindex, ifb.ifindex]
+        models = nil
         var report = ConvergeReport()
         var requests: [NetlinkRequest] = []
+        var wantedLists: [[WantedClass]] = []
         let directions: [(Device, KeySide, KeyPath<ShapedUser, UInt64?>, DirectionState)] = [
             (interface, .destination, \.download, actuals[0]), (ifb, .source, \.upload, actuals[1]),
         ]
@@ -196,6 +218,7 @@ public final class Shaper {
             let wanted = desired.compactMap { user in
                 user[keyPath: rate].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
             }
+            wantedLists.append(wanted)
             let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: actual).plan(wanted)
             plan.count(into: &report)
             report.errors += plan.errors
@@ -203,7 +226,90 @@ public final class Shaper {
             if side == .destination { downloadAssignment = plan.assignment } else { uploadAssignment = plan.assignment }
         }
         report.errors += socket.execute(requests)
+        modelBasis = (wantedLists, requests.isEmpty ? actuals : nil)
         return report
+    }
+
+    // MARK: incremental changes
+
+    /// Whether `apply` can work from a cached model (a converge has run since the last
+    /// failure). When false, callers must converge with the full desired state.
+    public var canApplyIncrementally: Bool { prepared && (models != nil || modelBasis != nil) }
+
+    /// Changes only the given users, without dumping the kernel: `users` are their new shaping
+    /// (nil rate: no class in that direction), `removing` the ids that need nothing any more.
+    /// A rate change is one in-place class change; a newly throttled user gets class, leaf and
+    /// filters; an unthrottled one loses filters, then class. Kernel refusals come back in the
+    /// report and drop the cached model, so the caller's next full converge repairs them.
+    /// Throws when no model can be had (`canApplyIncrementally` is false) or a dump fails.
+    public func apply(_ users: [ShapedUser], removing: [String]) throws -> ConvergeReport {
+        guard prepared, var current = try currentModels() else {
+            throw TrafficControlError(operation: "apply", object: "incremental change", reason: "no converged state to start from; converge first")
+        }
+        // `current` must be the models' only owner: otherwise the first mutation of each of its
+        // dictionaries copies all of it (measured: ~0.4 ms per call at 10k users instead of µs).
+        models = nil
+        var report = ConvergeReport()
+        var requests: [NetlinkRequest] = []
+        let rates: [KeyPath<ShapedUser, UInt64?>] = [\.download, \.upload]
+        for direction in current.indices {
+            var plan = DirectionPlan()
+            for id in removing { current[direction].update(id, to: nil, into: &plan) }
+            for user in users {
+                let wanted = user[keyPath: rates[direction]].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
+                current[direction].update(user.id, to: wanted, into: &plan)
+            }
+            plan.count(into: &report)
+            report.errors += plan.errors
+            requests += plan.ordered
+        }
+        let failures = socket.execute(requests)
+        report.errors += failures
+        // A refused request leaves the model ahead of the kernel: forget it until the next converge.
+        // (Assignments are only copied out when the model goes: sharing its dictionary would make
+        // the next change copy it whole.)
+        if failures.isEmpty {
+            models = current
+        } else {
+            downloadAssignment = current[0].classOf
+            uploadAssignment = current[1].classOf
+            models = nil
+            modelBasis = nil
+        }
+        return report
+    }
+
+    /// Builds the cache `apply` works from now, instead of at the first `apply` (which would
+    /// then pay the dump: ~0.5 s at 10k users). Nothing to do without a converge since the
+    /// last failure.
+    public func cacheModel() throws {
+        _ = try currentModels()
+    }
+
+    /// The cached models, built (from the last converge's dumps, or one fresh dump) if needed.
+    private func currentModels() throws -> [DirectionModel]? {
+        if let models { return models }
+        guard let basis = modelBasis else { return nil }
+        let devices = [try interface(), try ifb()]
+        let states = try basis.states ?? devices.map { try reader.state(of: $0).state }
+        let sides: [KeySide] = [.destination, .source]
+        let built = devices.indices.map { index in
+            DirectionModel(device: devices[index], side: sides[index], leafKind: leafQdiscKind, state: states[index], wanted: basis.wanted[index])
+        }
+        models = built
+        modelBasis = nil
+        downloadAssignment = [:]
+        uploadAssignment = [:]
+        return built
+    }
+
+    /// The netlink port of the shaper's socket: kernel notifications of changes it made carry
+    /// it, which is how a monitor tells tierd's own changes from someone else's.
+    public var netlinkPort: UInt32 { nl_socket_get_local_port(socket.handle) }
+
+    /// Whether a notified change touched one of the shaper's devices (or may have: lost events).
+    public func concerns(_ event: TCEvent) -> Bool {
+        event.kind == .eventsLost || deviceIndexes.contains(event.ifindex)
     }
 
     // MARK: reading
@@ -228,9 +334,11 @@ public final class Shaper {
         let download = try reader.classes(of: interface()).stats
         let upload = try reader.device(named: configuration.ifb).map { try reader.classes(of: $0).stats } ?? [:]
         var result: [String: UserCounters] = [:]
-        for user in Set(downloadAssignment.keys).union(uploadAssignment.keys) {
-            result[user] = UserCounters(download: downloadAssignment[user].flatMap { download[$0] },
-                                        upload: uploadAssignment[user].flatMap { upload[$0] })
+        let downloadClasses = models?[0].classOf ?? downloadAssignment
+        let uploadClasses = models?[1].classOf ?? uploadAssignment
+        for user in Set(downloadClasses.keys).union(uploadClasses.keys) {
+            result[user] = UserCounters(download: downloadClasses[user].flatMap { download[$0] },
+                                        upload: uploadClasses[user].flatMap { upload[$0] })
         }
         return result
     }
@@ -263,6 +371,8 @@ public final class Shaper {
             }])
         }
         prepared = false
+        models = nil
+        modelBasis = nil
         downloadAssignment = [:]
         uploadAssignment = [:]
         if let first = errors.first { throw first }

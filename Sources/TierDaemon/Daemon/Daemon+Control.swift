@@ -67,7 +67,7 @@ extension Daemon {
         snapshotDue = true
         if let change {
             record([change])
-            enforce()
+            enforce(changed: [change])
         }
         persist()
     }

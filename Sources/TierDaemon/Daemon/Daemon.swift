@@ -137,7 +137,7 @@ public actor Daemon {
         }
         snapshotDue = true
         record(changes)
-        if !changes.isEmpty { enforce() }
+        enforce(changed: changes)
     }
 
     /// Makes socket-feed events durable (journal append + fsync), then applies them.
@@ -181,9 +181,9 @@ public actor Daemon {
             let changes = engine.advance(to: now)
             snapshotDue = snapshotDue || !changes.isEmpty
             record(changes)
-            if !changes.isEmpty { enforce() }
+            enforce(changed: changes)
         }
-        if !enforcer.inSync || now - (enforcer.lastApplyAt ?? 0) >= configuration.daemon.reconcileInterval {
+        if !enforcer.inSync || now - (enforcer.lastFullConvergeAt ?? 0) >= configuration.daemon.reconcileInterval {
             enforce(repairing: true)
         }
         if snapshotDue && now - lastSnapshotAt >= 1 { persist() }
@@ -220,6 +220,44 @@ public actor Daemon {
     func enforce(repairing: Bool = false) {
         let started = ContinuousClock.now
         let report = enforcer.converge(to: desiredShaping(), now: clock())
+        account(report, started: started, repairing: repairing)
+    }
+
+    /// Makes the kernel follow tier changes by touching only the users they concern (the
+    /// enforcer's incremental path: no kernel dump, O(changed users)); the full converge
+    /// stays for start-up, reload and the periodic or drift-triggered reconcile.
+    func enforce(changed changes: [TierChange]) {
+        guard !changes.isEmpty else { return }
+        var shaped: [ShapedUser] = []
+        var removing: [String] = []
+        for id in Set(changes.map(\.user)) {
+            let user = usersByID[id].flatMap {
+                PolicyMapping.shapedUsers(users: [$0], tierOf: { self.engine.tier(of: $0) }, tiers: tiersByName,
+                                          floor: configuration.network.floor).first
+            }
+            if let user { shaped.append(user) } else { removing.append(id) }
+        }
+        let started = ContinuousClock.now
+        let report = enforcer.apply(shaped, removing: removing, desired: { self.desiredShaping() }, now: clock())
+        account(report, started: started, repairing: false)
+    }
+
+    /// A batch of kernel notifications from the drift monitor: when one concerns tierd's
+    /// devices (and, being reported at all, was not tierd's own doing), reconcile now
+    /// instead of at the next `reconcile_interval`.
+    public func kernelChanged(_ events: [TCEvent]) {
+        let foreign = events.filter { enforcer.concerns($0) }
+        guard !foreign.isEmpty else { return }
+        logger.warning(
+            "foreign traffic control change",
+            metadata: ["count": "\(foreign.count)", "changes": "\(foreign.prefix(5).map(\.description).joined(separator: "; "))"])
+        enforce(repairing: true)
+    }
+
+    /// Netlink port of the enforcer's socket: the drift monitor ignores changes made through it.
+    public func enforcerNetlinkPort() -> UInt32 { enforcer.netlinkPort }
+
+    private func account(_ report: ConvergeReport?, started: ContinuousClock.Instant, repairing: Bool) {
         metrics.applyDuration.record(started.duration(to: .now))
         metrics.kernelInSync.set(Double(enforcer.inSync ? 1 : 0))
         if let report {

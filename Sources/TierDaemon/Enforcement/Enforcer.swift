@@ -8,6 +8,9 @@ public final class Enforcer {
     private let logger: Logger
     public private(set) var lastReport: ConvergeReport?
     public private(set) var lastApplyAt: Double?
+    /// When the last full converge (dump + diff) ran: the periodic reconcile counts from
+    /// here, not from the last incremental change, which never looks at the kernel.
+    public private(set) var lastFullConvergeAt: Double?
     public private(set) var lastApplySeconds: Double = 0
     /// Errors of the last pass; empty when the kernel matched the wanted state.
     public private(set) var pendingErrors: [TrafficControlError] = []
@@ -36,13 +39,15 @@ public final class Enforcer {
             lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             lastReport = report
             lastApplyAt = now
+            lastFullConvergeAt = now
             pendingErrors = report.errors
             totals.add(report)
-            for error in report.errors.prefix(20) {
-                logger.error("kernel refused a change", metadata: ["error": "\(error)"])
-            }
-            if report.errors.count > 20 {
-                logger.error("kernel refused more changes", metadata: ["count": "\(report.errors.count - 20)"])
+            logErrors(report)
+            if report.errors.isEmpty {
+                // Now, in the pass that already took its time, rather than in the next tier change.
+                do { try shaper.cacheModel() } catch {
+                    logger.warning("could not cache the kernel state; the next change converges fully", metadata: ["error": "\(error)"])
+                }
             }
             return report
         } catch {
@@ -50,6 +55,46 @@ public final class Enforcer {
             if let error = error as? TrafficControlError { pendingErrors = [error] }
             totals.failedPasses += 1
             return nil
+        }
+    }
+
+    /// Changes only the users whose shaping changed (`users`: their new shaping; `removing`:
+    /// ids that need no class any more), from the shaper's cached model: no kernel dump.
+    /// Falls back to a full converge to `desired()` when there is no trustworthy model (no
+    /// converge yet, or errors pending: those need the diff against the kernel anyway).
+    @discardableResult
+    public func apply(_ users: [ShapedUser], removing: [String], desired: () -> [ShapedUser], now: Double) -> ConvergeReport? {
+        guard inSync, shaper.canApplyIncrementally else { return converge(to: desired(), now: now) }
+        let started = ContinuousClock.now
+        do {
+            let report = try shaper.apply(users, removing: removing)
+            let elapsed = started.duration(to: .now)
+            lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            lastReport = report
+            lastApplyAt = now
+            // Errors make `inSync` false: the daemon's next tick converges fully and repairs.
+            pendingErrors = report.errors
+            totals.add(report)
+            logErrors(report)
+            return report
+        } catch {
+            logger.warning("incremental change impossible; converging fully", metadata: ["error": "\(error)"])
+            return converge(to: desired(), now: now)
+        }
+    }
+
+    /// Netlink port of the shaper's socket (see `Shaper.netlinkPort`).
+    public var netlinkPort: UInt32 { shaper.netlinkPort }
+
+    /// Whether a kernel notification concerns tierd's devices.
+    public func concerns(_ event: TCEvent) -> Bool { shaper.concerns(event) }
+
+    private func logErrors(_ report: ConvergeReport) {
+        for error in report.errors.prefix(20) {
+            logger.error("kernel refused a change", metadata: ["error": "\(error)"])
+        }
+        if report.errors.count > 20 {
+            logger.error("kernel refused more changes", metadata: ["count": "\(report.errors.count - 20)"])
         }
     }
 

@@ -37,6 +37,7 @@ public enum DaemonRunner {
             .init(service: ControlService(daemon: daemon, path: configuration.daemon.controlSocket, notifier: notifier)),
             .init(service: TickService(daemon: daemon)),
             .init(service: ReloadService(daemon: daemon, notifier: notifier, signals: reloadSignals)),
+            .init(service: DriftMonitorService(daemon: daemon, namespace: configuration.network.namespace, logger: logger)),
         ]
         if let file = configuration.feed.file {
             services.append(.init(service: FeedFileService(daemon: daemon, path: file, parser: parser)))

@@ -1,0 +1,60 @@
+import Foundation
+import TestSupport
+
+/// What the drift, restart and partial-failure tests read back from the kernel with `tc`
+/// (tests may exec tc to observe; the daemon never does).
+struct KernelObservation {
+    let net: TestNetwork
+    let ifb = "ifb-tierdt"
+
+    func tc(_ arguments: [String]) throws -> String {
+        try net.run(net.serverNS, ["tc"] + arguments)
+    }
+
+    /// `tc class show` of the interface (download) or the IFB (upload).
+    func classes(upload: Bool = false) throws -> String {
+        try tc(["class", "show", "dev", upload ? ifb : net.serverInterface])
+    }
+
+    /// The handle of the download class with the given rate (tc's text, e.g. "2Mbit").
+    func classHandle(rate: String, upload: Bool = false) throws -> String? {
+        for line in try classes(upload: upload).split(separator: "\n") where line.contains(" rate \(rate) ") {
+            let words = line.split(separator: " ")
+            if words.count > 2 { return String(words[2]) }
+        }
+        return nil
+    }
+
+    /// Whether a filter on the qdisc holding `handle` classifies into it.
+    func hasFilter(to handle: String) throws -> Bool {
+        let qdisc = handle.split(separator: ":")[0] + ":"
+        return try tc(["filter", "show", "dev", net.serverInterface, "parent", String(qdisc)]).contains("flowid \(handle) ")
+    }
+
+    /// The status of `tierctl health --json` and its errors.
+    static func health(_ ctl: [String]) throws -> (status: String, errors: [String]) {
+        let result = try tierctl(ctl + ["health", "--json"])
+        guard let data = result.output.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return ("", []) }
+        let health = (object["health"] as? [String: Any]) ?? object
+        return (health["status"] as? String ?? "", health["errors"] as? [String] ?? [])
+    }
+
+    /// The value of an unlabelled Prometheus counter in `tierctl metrics`.
+    static func metric(_ ctl: [String], _ name: String) throws -> Double? {
+        let output = try tierctl(ctl + ["metrics"]).output
+        for line in output.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.split(separator: " ").last ?? "")
+        }
+        return nil
+    }
+}
+
+extension DaemonSetup {
+    /// Rewrites the config's reconcile interval (DaemonSetup writes "30s").
+    func setReconcileInterval(_ value: String) throws {
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        try text.replacingOccurrences(of: #"reconcile_interval = "30s""#, with: #"reconcile_interval = "\#(value)""#)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+}
