@@ -64,7 +64,7 @@ struct BenchRunCommand: ParsableCommand {
                 sparseUsers: quick ? 5_000 : 50_000, sparseThrottled: quick ? 500 : 5_000,
                 largeTreeUsers: quick ? 1_000 : 10_000,
                 smallTreeChanges: quick ? 1_000 : 10_000,
-                largeTreeBudgetSeconds: quick ? 2 : 12, minimumLargeSamples: quick ? 20 : 30,
+                largeTreeBudgetSeconds: quick ? 2 : 30, minimumLargeSamples: quick ? 200 : 10_000,
                 flatTimeoutSeconds: flatTimeout,
                 log: log)
             try kernel.run(into: &results)

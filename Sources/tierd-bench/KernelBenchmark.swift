@@ -147,7 +147,12 @@ struct KernelBenchmark {
                                               pass: seconds <= 0.5 && adopt.totalChanges == 0 && adopt.errors.isEmpty)
             log(String(format: "  adoption %.3f s, %d objects changed", seconds, adopt.totalChanges))
 
-            // Tier changes: one user at a time between tier A and tier B, full desired list each time.
+            // What the daemon does after a clean converge: keep the kernel model for
+            // incremental changes (one dump, untimed here as in the daemon).
+            try second.cacheModel()
+
+            // Tier changes: one user at a time between tier A and tier B, through the
+            // incremental path the daemon uses for feed-driven changes.
             let classes = 2 * largeTreeUsers
             var desired = base
             let changes = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
@@ -156,37 +161,38 @@ struct KernelBenchmark {
                 desired[position].download = toB ? Self.tierB.0 : Self.tierA.0
                 desired[position].upload = toB ? Self.tierB.1 : Self.tierA.1
                 let start = ContinuousClock.now
-                let report = try second.converge(to: desired)
+                let report = try second.apply([desired[position]], removing: [])
                 let elapsed = start.duration(to: .now).seconds
                 try expect(report, changed: 2)
                 return elapsed
             }
             results.tierChange.append(LatencyResult(
-                name: "tier change (throttled -> throttled), converge", throttledUsers: largeTreeUsers, userClassesPresent: classes,
+                name: "tier change (throttled -> throttled), apply", throttledUsers: largeTreeUsers, userClassesPresent: classes,
                 latency: changes, targetP99Microseconds: 50, pass: changes.p99Microseconds <= 50,
-                note: "Shaper has no incremental call: converge(to:) re-reads the whole tree (both directions) each time"))
+                note: "Shaper.apply: both directions' classes changed in place, no dump"))
             log(String(format: "  tier change p50 %.0f us p99 %.0f us (%d samples)", changes.p50Microseconds, changes.p99Microseconds, changes.samples))
 
             // Unthrottled -> throttled: a spare user gets a class; removed again untimed.
             let moves = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
+                let spareUser = users[largeTreeUsers + index % spare]
                 users[largeTreeUsers + index % spare].download = Self.tierA.0
                 users[largeTreeUsers + index % spare].upload = Self.tierA.1
                 let start = ContinuousClock.now
-                let report = try second.converge(to: desired + [users[largeTreeUsers + index % spare].shaped])
+                let report = try second.apply([users[largeTreeUsers + index % spare].shaped], removing: [])
                 let elapsed = start.duration(to: .now).seconds
                 try expect(report, created: 2)
-                _ = try second.converge(to: desired)
+                _ = try second.apply([], removing: [spareUser.id])
                 return elapsed
             }
             results.tierChange.append(LatencyResult(
-                name: "unthrottled -> throttled, converge", throttledUsers: largeTreeUsers, userClassesPresent: classes,
+                name: "unthrottled -> throttled, apply", throttledUsers: largeTreeUsers, userClassesPresent: classes,
                 latency: moves, targetP99Microseconds: 1000, pass: moves.p99Microseconds <= 1000,
-                note: "timed: the converge that adds the user's classes, leaves and filters; the removal after it is not timed"))
+                note: "timed: Shaper.apply adding the user's classes, leaves and filters; the removal after it is not timed"))
             log(String(format: "  unthrottled -> throttled p50 %.0f us p99 %.0f us (%d samples)", moves.p50Microseconds, moves.p99Microseconds, moves.samples))
         }
     }
 
-    /// >= 10,000 tier changes on a small tree: what one converge costs when the dump is tiny.
+    /// >= 10,000 tier changes on a small tree: the incremental path with nothing else around.
     private func smallTreeLatency() throws -> LatencyResult {
         let count = 10
         log("small tree: \(count) throttled users, \(smallTreeChanges) tier changes")
@@ -195,23 +201,24 @@ struct KernelBenchmark {
             let shaper = try Shaper(configuration(namespace))
             try shaper.prepare()
             _ = try shaper.converge(to: desired)
+            try shaper.cacheModel()
             return try series(budget: .infinity, minimum: smallTreeChanges, maximum: smallTreeChanges) { index in
                 let position = index % count
                 let toB = desired[position].download == Self.tierA.0
                 desired[position].download = toB ? Self.tierB.0 : Self.tierA.0
                 desired[position].upload = toB ? Self.tierB.1 : Self.tierA.1
                 let start = ContinuousClock.now
-                let report = try shaper.converge(to: desired)
+                let report = try shaper.apply([desired[position]], removing: [])
                 let elapsed = start.duration(to: .now).seconds
                 try expect(report, changed: 2)
                 return elapsed
             }
         }
         log(String(format: "  p50 %.0f us p99 %.0f us", summary.p50Microseconds, summary.p99Microseconds))
-        return LatencyResult(name: "tier change (throttled -> throttled), converge, small tree", throttledUsers: count,
+        return LatencyResult(name: "tier change (throttled -> throttled), apply, small tree", throttledUsers: count,
                              userClassesPresent: 2 * count, latency: summary, targetP99Microseconds: 50,
                              pass: summary.p99Microseconds <= 50,
-                             note: "the per-call floor of converge(to:) when there is almost nothing to read back")
+                             note: "Shaper.apply on a tree of 10 users: the netlink round trip alone")
     }
 
     /// Runs `sample` until `maximum` samples, or the budget is spent and `minimum` are taken.
@@ -224,7 +231,7 @@ struct KernelBenchmark {
         return LatencySummary(seconds: samples)
     }
 
-    /// A latency sample only counts if the converge did exactly the expected work.
+    /// A latency sample only counts if the call did exactly the expected work.
     private func expect(_ report: ConvergeReport, changed: Int = 0, created: Int = 0) throws {
         guard report.errors.isEmpty else { throw BenchFailure("converge failed: \(report.errors[0])") }
         guard report.classesChanged == changed, report.classesCreated == created else {
