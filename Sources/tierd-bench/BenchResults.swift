@@ -10,6 +10,8 @@ struct BenchResults: Codable {
     var peakRSS: RSSResult?
     var scoring: ScoringResult?
     var feed: FeedResult?
+    /// Feed line appended to the file -> class rate visible through netlink, real tierd.
+    var feedLatency: FeedLatencyBenchmark.Result?
 }
 
 /// One cold apply: tierd versus `tc -batch` of tierd's layout (floor) and of a flat HTB.

@@ -70,6 +70,8 @@ struct BenchRunCommand: ParsableCommand {
             try kernel.run(into: &results)
             log("peak RSS child: \(quick ? 5_000 : 50_000) users")
             results.peakRSS = try RSSBenchmark.run(users: quick ? 5_000 : 50_000, throttled: quick ? 500 : 5_000)
+            log("feed line -> kernel latency: the tierd next to tierd-bench (swift build -c release builds both)")
+            results.feedLatency = try FeedLatencyBenchmark.run(samples: quick ? 50 : 200)
         }
         results.machine.loadAverageAtEnd = MachineInfo.loadAverage()
         print(BenchTable.render(results))

@@ -68,6 +68,14 @@ enum BenchTable {
             out.append(row(["split + parse", f0(feed.ingestLinesPerSecond), ">= 500,000", feed.passIngest ? "PASS" : "FAIL"]))
             out.append(row(["split + parse + apply", f0(feed.applyLinesPerSecond), ">= 500,000", feed.passApply ? "PASS" : "FAIL"]))
         }
+        if let latency = results.feedLatency {
+            out.append("")
+            out.append("Feed line -> kernel (tierd process, file feed, tier change visible in a netlink dump; milliseconds)")
+            out.append(row(["samples", "timed out", "p50", "p99", "max", "target p99", "result"]))
+            let pass = latency.timedOut == 0 && latency.p99Milliseconds <= 10
+            out.append(row(["\(latency.samples)", "\(latency.timedOut)", f2(latency.p50Milliseconds), f2(latency.p99Milliseconds),
+                            f2(latency.maxMilliseconds), "<= 10", pass ? "PASS" : "FAIL"]))
+        }
         return out.joined(separator: "\n")
     }
 
@@ -77,4 +85,5 @@ enum BenchTable {
 
     private static func f3(_ value: Double) -> String { String(format: "%.3f", value) }
     private static func f0(_ value: Double) -> String { String(format: "%.0f", value) }
+    private static func f2(_ value: Double) -> String { String(format: "%.2f", value) }
 }
