@@ -6,6 +6,8 @@ enum BenchPart: String, ExpressibleByArgument, CaseIterable {
     case kernel
     case scoring
     case feed
+    /// Feed line to kernel through a real tierd process (also part of `kernel`).
+    case latency
 }
 
 /// The benchmark proper (the default subcommand).
@@ -18,7 +20,7 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Also write the results as JSON to this path.")
     var json: String?
 
-    @Option(help: "Run only one part: kernel, scoring or feed.")
+    @Option(help: "Run only one part: kernel, scoring, feed or latency (feed line to kernel through tierd).")
     var only: BenchPart?
 
     @Option(help: "Stop a flat tc -batch run after this many seconds and report a lower bound.")
@@ -70,6 +72,9 @@ struct BenchRunCommand: ParsableCommand {
             try kernel.run(into: &results)
             log("peak RSS child: \(quick ? 5_000 : 50_000) users")
             results.peakRSS = try RSSBenchmark.run(users: quick ? 5_000 : 50_000, throttled: quick ? 500 : 5_000)
+        }
+        if parts.contains(.kernel) || parts.contains(.latency) {
+            guard getuid() == 0 else { throw ValidationError("the latency benchmark needs root (network namespaces)") }
             log("feed line -> kernel latency: the tierd next to tierd-bench (swift build -c release builds both)")
             results.feedLatency = try FeedLatencyBenchmark.run(samples: quick ? 50 : 200)
         }
