@@ -31,17 +31,24 @@ struct KernelReader {
     }
 
     func qdiscs(of device: Device) throws -> [QdiscState] {
+        try qdiscsByDevice(label: device.name)[device.ifindex] ?? []
+    }
+
+    /// Every qdisc of the namespace from ONE dump, by interface index. The kernel's qdisc
+    /// dump covers all devices whatever is asked, and with 20k leaves per device it is the
+    /// expensive part of a read: callers that need several devices share one.
+    func qdiscsByDevice(label: String = "namespace") throws -> [Int32: [QdiscState]] {
         var cache: OpaquePointer?
         let rc = rtnl_qdisc_alloc_cache(socket.handle, &cache)
-        guard rc >= 0, let cache else { throw TrafficControlError.libnl("dump qdiscs", device.name, code: rc) }
-        var result: [QdiscState] = []
+        guard rc >= 0, let cache else { throw TrafficControlError.libnl("dump qdiscs", label, code: rc) }
+        var result: [Int32: [QdiscState]] = [:]
         forEach(cache) { qdisc in
-            guard rtnl_tc_get_ifindex(qdisc) == device.ifindex else { return }
             let kind = rtnl_tc_get_kind(qdisc).map { String(cString: $0) } ?? "?"
             let limit = (kind == "pfifo" || kind == "bfifo") ? Int(rtnl_qdisc_fifo_get_limit(qdisc)) : nil
-            result.append(QdiscState(handle: rtnl_tc_get_handle(qdisc), parent: rtnl_tc_get_parent(qdisc), kind: kind, limit: limit))
+            result[rtnl_tc_get_ifindex(qdisc), default: []].append(
+                QdiscState(handle: rtnl_tc_get_handle(qdisc), parent: rtnl_tc_get_parent(qdisc), kind: kind, limit: limit))
         }
-        return result.sorted { ($0.parent, $0.handle) < ($1.parent, $1.handle) }
+        return result.mapValues { $0.sorted { ($0.parent, $0.handle) < ($1.parent, $1.handle) } }
     }
 
     /// HTB classes with their settings, and the statistics of each class by handle.
@@ -151,8 +158,10 @@ struct KernelReader {
 
     /// Everything on one device: its qdiscs (except ingress), HTB classes, and the filters of
     /// every HTB qdisc of tierd's tree.
-    func state(of device: Device) throws -> (state: DirectionState, stats: [UInt32: DirectionCounters]) {
-        let qdiscs = try qdiscs(of: device).filter { $0.parent != TCHandle.ingressParent }
+    /// `qdiscDump`: a `qdiscsByDevice()` result still current, to save a dump.
+    func state(of device: Device, qdiscDump: [Int32: [QdiscState]]? = nil) throws -> (state: DirectionState, stats: [UInt32: DirectionCounters]) {
+        let all = try qdiscDump.map { $0[device.ifindex] ?? [] } ?? qdiscs(of: device)
+        let qdiscs = all.filter { $0.parent != TCHandle.ingressParent }
         let (classes, stats) = try classes(of: device)
         var filters: [FilterState] = []
         let ownsRoot = qdiscs.contains { $0.parent == TCHandle.root && $0.handle == Layout.rootHandle && $0.kind == "htb" }

@@ -32,6 +32,10 @@ public final class Shaper {
     /// them, else "pfifo" (with an explicit limit).
     public private(set) var leafQdiscKind = "pfifo"
     private var prepared = false
+    /// Both devices' state as `prepare()` read it, kept only when prepare changed nothing
+    /// (an adoption): the converge that follows diffs against it instead of reading the whole
+    /// tree again, which halves a restart's cost. Used once; anything else clears it.
+    private var preparedStates: [DirectionState]?
     /// user id -> class handle per direction, from the last converge (for counters).
     private var downloadAssignment: [String: UInt32] = [:]
     private var uploadAssignment: [String: UInt32] = [:]
@@ -108,29 +112,37 @@ public final class Shaper {
     /// tables, the ingress qdisc and its redirect filters. Adopts tierd's own existing tree as
     /// it is; refuses a foreign root qdisc unless `takeover`.
     public func prepare() throws {
+        preparedStates = nil
         let interface = try interface()
         let ifb = try ensureIFB()
+        // One qdisc dump serves both devices' checks (it covers the namespace anyway).
+        let before = try reader.qdiscsByDevice()
         var requests: [NetlinkRequest] = []
         for device in [interface, ifb] {
-            requests += try rootRequests(device)
+            requests += try rootRequests(device, qdiscs: before[device.ifindex] ?? [])
         }
-        requests += try ingressRequests(interface, ifb: ifb)
+        requests += try ingressRequests(interface, ifb: ifb, qdiscs: before[interface.ifindex] ?? [])
         if let error = socket.execute(requests).first { throw error }
+        var unchanged = requests.isEmpty
+        var states: [DirectionState] = []
         for (device, side) in [(interface, KeySide.destination), (ifb, KeySide.source)] {
-            let state = try reader.state(of: device).state
+            let state = try reader.state(of: device, qdiscDump: unchanged ? before : nil).state
             let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: state).plan([])
             // Only structure here: users are converge's job.
             if let error = socket.execute(plan.structure).first { throw error }
+            unchanged = unchanged && plan.structure.isEmpty
+            states.append(state)
         }
-        leafQdiscKind = try detectLeafKind(on: ifb, adopting: interface)
+        let detection = try detectLeafKind(on: ifb, qdiscs: states[1].qdiscs, adopting: states[0].qdiscs)
+        leafQdiscKind = detection.kind
         models = nil
         modelBasis = nil
         prepared = true
+        preparedStates = unchanged && !detection.probed ? states : nil
     }
 
     /// The root HTB on `device` unless tierd's own is already there.
-    private func rootRequests(_ device: Device) throws -> [NetlinkRequest] {
-        let qdiscs = try reader.qdiscs(of: device)
+    private func rootRequests(_ device: Device, qdiscs: [QdiscState]) throws -> [NetlinkRequest] {
         guard let root = qdiscs.first(where: { $0.parent == TCHandle.root }) else {
             return [TCRequests.addQdisc(device, handle: Layout.rootHandle, parent: TCHandle.root, kind: "htb", replace: true)]
         }
@@ -144,8 +156,7 @@ public final class Shaper {
     }
 
     /// Ingress qdisc and one redirect filter per address family, where missing.
-    private func ingressRequests(_ interface: Device, ifb: Device) throws -> [NetlinkRequest] {
-        let qdiscs = try reader.qdiscs(of: interface)
+    private func ingressRequests(_ interface: Device, ifb: Device, qdiscs: [QdiscState]) throws -> [NetlinkRequest] {
         guard qdiscs.contains(where: { $0.parent == TCHandle.ingressParent }) else {
             return [TCRequests.addQdisc(interface, handle: TCHandle.ingress, parent: TCHandle.ingressParent, kind: "ingress")]
                 + AddressFamily.allCases.map { TCRequests.addRedirect(interface, family: $0, to: ifb) }
@@ -168,25 +179,26 @@ public final class Shaper {
 
     /// Tries fq_codel, then cake, as a leaf of a temporary class under tierd's IFB root;
     /// falls back to pfifo. Detected, never assumed: test kernels often lack both.
-    private func detectLeafKind(on device: Device, adopting other: Device) throws -> String {
+    /// `existing`: the device's qdiscs, `other`: the other device's (as `prepare` read them).
+    /// `probed` tells whether a probe class was created (and deleted) to find out.
+    private func detectLeafKind(on device: Device, qdiscs existing: [QdiscState], adopting other: [QdiscState]) throws -> (kind: String, probed: Bool) {
         let probeClass = TCHandle.make(Layout.rootMajor, 0xFFFF)
-        let existing = try reader.qdiscs(of: device)
-        let leaves = (existing + (try reader.qdiscs(of: other))).filter { Layout.isLeafMajor(TCHandle.major($0.handle)) && $0.parent != TCHandle.root }
+        let leaves = (existing + other).filter { Layout.isLeafMajor(TCHandle.major($0.handle)) && $0.parent != TCHandle.root }
         let leafKinds = Set(leaves.map(\.kind))
         // Adopting a tree: its leaves are what an earlier detection chose on this kernel. Probing
         // again would create and delete a class on every restart, which a restart must not do.
-        if let adopted = ["fq_codel", "cake", "pfifo"].first(where: leafKinds.contains) { return adopted }
+        if let adopted = ["fq_codel", "cake", "pfifo"].first(where: leafKinds.contains) { return (adopted, false) }
         var majors = HandleAllocator(ranges: Layout.leafMajors, used: Set(existing.map { TCHandle.major($0.handle) }).union(Layout.reservedMajors))
-        guard let major = majors.next() else { return "pfifo" }
+        guard let major = majors.next() else { return ("pfifo", false) }
         try socket.executeOne(TCRequests.putClass(device, ClassSpec.user(handle: probeClass, parent: Layout.rootHandle,
                                                                          rate: 1_000_000, mtu: device.mtu), replace: false))
         defer { _ = socket.execute([TCRequests.deleteClass(device, handle: probeClass, parent: Layout.rootHandle)]) }
         for kind in ["fq_codel", "cake"] {
-            if leafKinds.contains(kind) { return kind }
+            if leafKinds.contains(kind) { return (kind, true) }
             let probe = TCRequests.addQdisc(device, handle: TCHandle.make(major, 0), parent: probeClass, kind: kind, replace: true)
-            if socket.execute([probe]).isEmpty { return kind }
+            if socket.execute([probe]).isEmpty { return (kind, true) }
         }
-        return "pfifo"
+        return ("pfifo", true)
     }
 
     // MARK: converge
@@ -198,13 +210,15 @@ public final class Shaper {
         if try !prepared || !fixedTreeIntact() { try prepare() }
         var interface = try interface()
         var ifb = try ifb()
-        var actuals = [try reader.state(of: interface).state, try reader.state(of: ifb).state]
+        var actuals = try preparedStates ?? [reader.state(of: interface).state, reader.state(of: ifb).state]
+        preparedStates = nil
         if !actuals.allSatisfy(\.hasTierdRoot) {
             // Someone removed a root qdisc since prepare(): rebuild the fixed part, then diff.
             try prepare()
             interface = try self.interface()
             ifb = try self.ifb()
             actuals = [try reader.state(of: interface).state, try reader.state(of: ifb).state]
+            preparedStates = nil
         }
         deviceIndexes = [interface.ifindex, ifb.ifindex]
         models = nil
@@ -243,6 +257,7 @@ public final class Shaper {
     /// report and drop the cached model, so the caller's next full converge repairs them.
     /// Throws when no model can be had (`canApplyIncrementally` is false) or a dump fails.
     public func apply(_ users: [ShapedUser], removing: [String]) throws -> ConvergeReport {
+        preparedStates = nil
         guard prepared, var current = try currentModels() else {
             throw TrafficControlError(operation: "apply", object: "incremental change", reason: "no converged state to start from; converge first")
         }
