@@ -93,6 +93,17 @@ struct DaemonEndToEndTests {
     }
 }
 
+/// The `[scoring]` timing of a daemon under test. `exact` (no decay, hysteresis or dwell)
+/// keeps scores exact sums; the scoring tests shorten these to seconds.
+struct ScoringSettings {
+    var halfLife = "0s"
+    var hysteresis = 0
+    var minDwell = "0s"
+    var staleAfter = "15m"
+
+    static let exact = ScoringSettings()
+}
+
 /// Config, users file and feed file for one daemon under test.
 struct DaemonSetup {
     let directory: String
@@ -100,7 +111,7 @@ struct DaemonSetup {
     var controlSocket: String { directory + "/control.sock" }
     var feedPath: String { directory + "/scores.jsonl" }
 
-    init(directory: String, interface: String, extraScoring: String = "") throws {
+    init(directory: String, interface: String, scoring: ScoringSettings = .exact) throws {
         self.directory = directory
         try """
             [daemon]
@@ -111,14 +122,14 @@ struct DaemonSetup {
             [feed]
             file = "\(directory)/scores.jsonl"
             socket = "\(directory)/feed.sock"
+            stale_after = "\(scoring.staleAfter)"
 
             [scoring]
             baseline = 1000
-            half_life = "0s"
-            hysteresis = 0
-            min_dwell = "0s"
+            half_life = "\(scoring.halfLife)"
+            hysteresis = \(scoring.hysteresis)
+            min_dwell = "\(scoring.minDwell)"
             default_tier = "full"
-            \(extraScoring)
 
             [network]
             interface = "\(interface)"

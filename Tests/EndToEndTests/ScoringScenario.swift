@@ -6,7 +6,7 @@ import TestSupport
 /// namespaces and directory. `tearDown()` stops the daemon and removes both; call it in a
 /// `defer` right after creating the scenario.
 ///
-/// Users: alice (10.98.0.11, fd98::11), bob (10.98.0.12), carol (10.98.0.13). Tiers: full
+/// Config and users are `DaemonSetup`'s: alice, bob and carol, and the tiers full
 /// (>= 800, unthrottled, the default), reduced (>= 500, 20/5 Mbit), minimal (catch-all,
 /// 2/1 Mbit): a user moving minimal -> reduced -> full has their kernel class created,
 /// changed in place, then removed.
@@ -30,51 +30,9 @@ final class ScoringScenario {
             net.destroy()
             throw error
         }
-        try """
-            [daemon]
-            control_socket = "\(dir.path)/control.sock"
-            state_dir = "\(dir.path)/state"
-            reconcile_interval = "30s"
-
-            [feed]
-            socket = "\(dir.path)/feed.sock"
-            stale_after = "\(staleAfter)"
-
-            [scoring]
-            baseline = 1000
-            half_life = "\(halfLife)"
-            hysteresis = \(hysteresis)
-            min_dwell = "\(minDwell)"
-            default_tier = "full"
-
-            [network]
-            interface = "\(net.serverInterface)"
-            ifb = "ifb-tierdt"
-            users_file = "users.csv"
-            floor = "256kbit"
-
-            [[tier]]
-            name = "full"
-            min_score = 800
-
-            [[tier]]
-            name = "reduced"
-            min_score = 500
-            download = "20mbit"
-            upload = "5mbit"
-
-            [[tier]]
-            name = "minimal"
-            download = "2mbit"
-            upload = "1mbit"
-            """.write(toFile: configPath, atomically: true, encoding: .utf8)
-        try """
-            id,addresses,unix_user
-            alice,10.98.0.11 fd98::11,
-            bob,10.98.0.12,
-            carol,10.98.0.13,
-
-            """.write(toFile: dir.path + "/users.csv", atomically: true, encoding: .utf8)
+        _ = try DaemonSetup(
+            directory: dir.path, interface: net.serverInterface,
+            scoring: ScoringSettings(halfLife: halfLife, hysteresis: hysteresis, minDwell: minDwell, staleAfter: staleAfter))
     }
 
     struct DaemonFailedToStart: Error, CustomStringConvertible {
