@@ -35,13 +35,20 @@ struct DirectionModel {
     private var nodesUsed: [BucketKey: Set<UInt32>] = [:]
     private var nodeAllocators: [BucketKey: HandleAllocator] = [:]
     private var leafMajors: HandleAllocator
+    /// How many ready classes to keep, and the ones there are (class and leaf, no filters):
+    /// a newly throttled user takes one and only its rate changes (see
+    /// `ShaperConfiguration.spareClasses`); an unthrottled user's class is parked here.
+    let spareTarget: Int
+    private(set) var spares: [UInt32] = []
 
     /// Builds the model from a dump; `wanted` (the desired state of that moment) names the users,
-    /// mapped to classes exactly as `DirectionPlanner` keeps them.
-    init(device: Device, side: KeySide, leafKind: String, state: DirectionState, wanted: [WantedClass]) {
+    /// mapped to classes exactly as `DirectionPlanner` keeps them. The other user classes are
+    /// the ready ones.
+    init(device: Device, side: KeySide, leafKind: String, state: DirectionState, wanted: [WantedClass], spares: Int = 0) {
         self.device = device
         self.side = side
         self.leafKind = leafKind
+        spareTarget = spares
         leafMajors = HandleAllocator(ranges: Layout.leafMajors,
                                      used: Set(state.qdiscs.map { TCHandle.major($0.handle) }).union(Layout.reservedMajors))
         for item in state.classes where item.parent == Layout.rootHandle {
@@ -99,7 +106,11 @@ struct DirectionModel {
             }
             addressesOf[user.user] = mine
         }
+        self.spares = userClasses.subtracting(claimed).sorted()
     }
+
+    /// How many ready classes are missing.
+    var spareDeficit: Int { max(0, spareTarget - spares.count) }
 
     /// Plans the requests that take `user` from its modelled state to `wanted` (nil: no class),
     /// and updates the model as if they succeed (the shaper drops the model when one fails).
@@ -117,8 +128,18 @@ struct DirectionModel {
                 classes[handle] = Self.state(of: spec)
             }
             if leafOf[handle] == nil { addLeaf(to: handle, into: &plan) }
+        } else if let spare = spares.popLast() {
+            handle = spare
+            classOf[user] = handle
+            let spec = ClassSpec.user(handle: handle, parent: TCHandle.make(TCHandle.major(handle), 0), rate: wanted.rate, mtu: device.mtu)
+            if classes[handle].map({ !spec.matches($0) }) ?? true {
+                plan.classChanges.append(TCRequests.putClass(device, spec, replace: true))
+                classes[handle] = Self.state(of: spec)
+            }
+            if leafOf[handle] == nil { addLeaf(to: handle, into: &plan) }
         } else {
-            guard let placed = place(user, rate: wanted.rate, into: &plan) else { return }
+            guard let placed = place("user \(user)", rate: wanted.rate, into: &plan) else { return }
+            classOf[user] = placed
             handle = placed
         }
         var seen = Set<IPPrefix>()
@@ -145,12 +166,16 @@ struct DirectionModel {
     }
 
     /// Filters first (the kernel refuses to delete a class a filter points to), then the class;
-    /// its leaf qdisc goes with it.
+    /// its leaf qdisc goes with it. While ready classes are missing, the class is kept as one.
     private mutating func remove(_ user: String, into plan: inout DirectionPlan) {
         guard let handle = classOf.removeValue(forKey: user) else { return }
         for prefix in addressesOf.removeValue(forKey: user) ?? [] {
             deleteFilters(of: prefix, shard: handle, into: &plan)
             ownerOf[prefix] = nil
+        }
+        if spares.count < spareTarget && leafOf[handle] != nil {
+            spares.append(handle)
+            return
         }
         let parent = TCHandle.make(TCHandle.major(handle), 0)
         plan.classDeletes.append(TCRequests.deleteClass(device, handle: handle, parent: parent))
@@ -163,16 +188,24 @@ struct DirectionModel {
         }
     }
 
-    /// A new class on the least loaded of the shards the user count calls for (as the planner does).
-    private mutating func place(_ user: String, rate: UInt64, into plan: inout DirectionPlan) -> UInt32? {
-        let shardCount = Layout.shardCount(forUsers: classOf.count + 1)
+    /// Creates the missing ready classes (class and leaf each), as the planner places them.
+    mutating func replenish(into plan: inout DirectionPlan) {
+        while spares.count < spareTarget, let handle = place("ready class", rate: Layout.spareRate, into: &plan) {
+            spares.append(handle)
+        }
+    }
+
+    /// A new class on the least loaded of the shards the class count calls for (as the planner
+    /// does). `object` names it in errors.
+    private mutating func place(_ object: String, rate: UInt64, into plan: inout DirectionPlan) -> UInt32? {
+        let shardCount = Layout.shardCount(forUsers: classOf.count + max(spares.count, spareTarget) + 1)
         var best = 0
         for index in 1..<shardCount where load[index] < load[best] { best = index }
         if minorAllocators[best] == nil {
             minorAllocators[best] = HandleAllocator(ranges: [1...0xFFFE], used: minorsUsed[best] ?? [])
         }
         guard let minor = minorAllocators[best]!.next() else {
-            plan.errors.append(TrafficControlError(operation: "allocate class", object: "user \(user) on \(device.name)",
+            plan.errors.append(TrafficControlError(operation: "allocate class", object: "\(object) on \(device.name)",
                                                    reason: "shard \(best) has no free class id"))
             return nil
         }
@@ -182,7 +215,6 @@ struct DirectionModel {
         let spec = ClassSpec.user(handle: handle, parent: Layout.shardQdisc(best), rate: rate, mtu: device.mtu)
         plan.classCreates.append(TCRequests.putClass(device, spec, replace: false))
         classes[handle] = Self.state(of: spec)
-        classOf[user] = handle
         load[best] += 1
         addLeaf(to: handle, into: &plan)
         return handle

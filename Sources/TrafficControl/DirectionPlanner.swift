@@ -16,6 +16,8 @@ struct DirectionPlan {
     var leafCreates: [NetlinkRequest] = []
     var filterCreates: [NetlinkRequest] = []
     var shardsCreated = 0
+    /// Ready classes (class and leaf, no filters) the plan keeps or creates.
+    var spares: [UInt32] = []
     /// user id -> class handle, for counters.
     var assignment: [String: UInt32] = [:]
     var errors: [TrafficControlError] = []
@@ -47,11 +49,15 @@ struct DirectionPlan {
 /// Stable by construction: a user keeps the class its filters already point to (so re-tiering
 /// is an in-place change and a restart adopts everything), new users go to the least loaded
 /// shard, and nothing that already matches is touched.
+///
+/// Ready classes (`spares`): a user class no filter points to is not deleted while fewer than
+/// `spares` are kept; missing ones are created, after the users. See `ShaperConfiguration.spareClasses`.
 struct DirectionPlanner {
     let device: Device
     let side: KeySide
     let leafKind: String
     let actual: DirectionState
+    var spares = 0
 
     func plan(_ wanted: [WantedClass]) -> DirectionPlan {
         var plan = DirectionPlan()
@@ -99,32 +105,41 @@ struct DirectionPlanner {
             }
         }
 
+        // Ready classes kept: the unclaimed ones, lowest handles first, up to `spares`.
+        let keptSpares = Array(userClasses.map(\.handle).filter { claimed[$0] == nil }.sorted().prefix(spares))
+
         // 2. Place new users on the least loaded of the shards their number calls for.
-        let shardCount = Layout.shardCount(forUsers: wanted.count)
+        let shardCount = Layout.shardCount(forUsers: wanted.count + spares)
         var load = [Int](repeating: 0, count: Layout.maxShards)
-        for handle in handleOf.values { if let index = Layout.shardIndex(ofInner: handle) { load[index] += 1 } }
+        for handle in Array(handleOf.values) + keptSpares { if let index = Layout.shardIndex(ofInner: handle) { load[index] += 1 } }
         var minorAllocators: [Int: HandleAllocator] = [:]
         var minorsUsed: [Int: Set<UInt32>] = [:]
         for state in actual.classes {
             if let index = Layout.shardIndex(ofInner: state.handle) { minorsUsed[index, default: []].insert(TCHandle.minor(state.handle)) }
         }
-        for position in wanted.indices where handleOf[position] == nil {
+        func placeNew(_ object: String) -> UInt32? {
             var best = 0
             for index in 1..<shardCount where load[index] < load[best] { best = index }
             if minorAllocators[best] == nil {
                 minorAllocators[best] = HandleAllocator(ranges: [1...0xFFFE], used: minorsUsed[best] ?? [])
             }
             guard let minor = minorAllocators[best]!.next() else {
-                plan.errors.append(TrafficControlError(operation: "allocate class", object: "user \(wanted[position].user) on \(device.name)",
+                plan.errors.append(TrafficControlError(operation: "allocate class", object: "\(object) on \(device.name)",
                                                        reason: "shard \(best) has no free class id"))
-                continue
+                return nil
             }
-            handleOf[position] = TCHandle.make(Layout.shardMajors[best], minor)
             load[best] += 1
+            return TCHandle.make(Layout.shardMajors[best], minor)
         }
+        for position in wanted.indices where handleOf[position] == nil {
+            handleOf[position] = placeNew("user \(wanted[position].user)")
+        }
+        var newSpares: [UInt32] = []
+        while keptSpares.count + newSpares.count < spares, let handle = placeNew("ready class") { newSpares.append(handle) }
+        plan.spares = keptSpares + newSpares
 
         // 3. Shards needed by placed users but missing: class, inner qdisc, hash tables.
-        let neededShards = Set(handleOf.values.compactMap { Layout.shardIndex(ofInner: $0) })
+        let neededShards = Set((Array(handleOf.values) + plan.spares).compactMap { Layout.shardIndex(ofInner: $0) })
         for index in neededShards.sorted() {
             if !shardHasClass.contains(index) {
                 plan.structure.append(TCRequests.putClass(device, ClassSpec.shard(index, mtu: device.mtu), replace: false))
@@ -146,13 +161,18 @@ struct DirectionPlanner {
         let usedMajors = Set(actual.qdiscs.map { TCHandle.major($0.handle) }).union(Layout.reservedMajors)
         var leafMajors = HandleAllocator(ranges: Layout.leafMajors, used: usedMajors)
         var wantedClasses = Set<UInt32>()
-        for (position, user) in wanted.enumerated() {
-            guard let handle = handleOf[position], let index = Layout.shardIndex(ofInner: handle) else { continue }
+        // Users, then ready classes: a kept one is left at whatever rate it has (no traffic
+        // reaches it), a new one gets `Layout.spareRate`.
+        let classList = wanted.indices.compactMap { position in handleOf[position].map { ($0, wanted[position].rate, Optional(wanted[position].user)) } }
+            + keptSpares.map { ($0, classes[$0]?.rate ?? Layout.spareRate, String?.none) }
+            + newSpares.map { ($0, Layout.spareRate, String?.none) }
+        for (handle, rate, user) in classList {
+            guard let index = Layout.shardIndex(ofInner: handle) else { continue }
             wantedClasses.insert(handle)
-            plan.assignment[user.user] = handle
-            let spec = ClassSpec.user(handle: handle, parent: Layout.shardQdisc(index), rate: user.rate, mtu: device.mtu)
+            if let user { plan.assignment[user] = handle }
+            let spec = ClassSpec.user(handle: handle, parent: Layout.shardQdisc(index), rate: rate, mtu: device.mtu)
             if let existing = classes[handle], userClassHandles.contains(handle) {
-                if !spec.matches(existing) { plan.classChanges.append(TCRequests.putClass(device, spec, replace: true)) }
+                if user != nil && !spec.matches(existing) { plan.classChanges.append(TCRequests.putClass(device, spec, replace: true)) }
             } else {
                 plan.classCreates.append(TCRequests.putClass(device, spec, replace: false))
             }

@@ -44,6 +44,9 @@ enum Layout {
         for major in UInt32(1)...0xFFEF where kernelQdiscBucket(major << 16) == shardBucket { reserved.insert(major) }
         return reserved
     }()
+    /// Rate of a newly created ready class (see `ShaperConfiguration.spareClasses`): no filter
+    /// points to it, so it shapes nothing until a user takes it and its rate is set.
+    static let spareRate: UInt64 = 1_000_000
     /// Packet limit of a pfifo leaf (like the default txqueuelen).
     static let fifoLimit = 1000
     /// Highest u32 node id in one bucket (12 bits); the kernel reuses ids past this.

@@ -233,7 +233,8 @@ public final class Shaper {
                 user[keyPath: rate].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
             }
             wantedLists.append(wanted)
-            let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: actual).plan(wanted)
+            let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: actual,
+                                        spares: configuration.spareClasses).plan(wanted)
             plan.count(into: &report)
             report.errors += plan.errors
             requests += plan.ordered
@@ -294,6 +295,41 @@ public final class Shaper {
         return report
     }
 
+    /// Whether ready classes were taken since the last converge or replenish (and the cached
+    /// model knows it): `replenishSpares()` has work to do.
+    public var needsSpares: Bool {
+        models?.contains { $0.spareDeficit > 0 } ?? false
+    }
+
+    /// Creates the ready classes that newly throttled users took (see
+    /// `ShaperConfiguration.spareClasses`), from the cached model like `apply`. Meant to run
+    /// after the changes that took them, off their path. Refusals come back in the report and
+    /// drop the model, as in `apply`.
+    public func replenishSpares() throws -> ConvergeReport {
+        preparedStates = nil
+        guard prepared, var current = try currentModels() else { return ConvergeReport() }
+        models = nil
+        var report = ConvergeReport()
+        var requests: [NetlinkRequest] = []
+        for direction in current.indices {
+            var plan = DirectionPlan()
+            current[direction].replenish(into: &plan)
+            plan.count(into: &report)
+            report.errors += plan.errors
+            requests += plan.ordered
+        }
+        let failures = socket.execute(requests)
+        report.errors += failures
+        if failures.isEmpty && report.errors.isEmpty {
+            models = current
+        } else {
+            downloadAssignment = current[0].classOf
+            uploadAssignment = current[1].classOf
+            modelBasis = nil
+        }
+        return report
+    }
+
     /// Builds the cache `apply` works from now, instead of at the first `apply` (which would
     /// then pay the dump: ~0.5 s at 10k users). Nothing to do without a converge since the
     /// last failure.
@@ -309,7 +345,8 @@ public final class Shaper {
         let states = try basis.states ?? devices.map { try reader.state(of: $0).state }
         let sides: [KeySide] = [.destination, .source]
         let built = devices.indices.map { index in
-            DirectionModel(device: devices[index], side: sides[index], leafKind: leafQdiscKind, state: states[index], wanted: basis.wanted[index])
+            DirectionModel(device: devices[index], side: sides[index], leafKind: leafQdiscKind, state: states[index],
+                           wanted: basis.wanted[index], spares: configuration.spareClasses)
         }
         models = built
         modelBasis = nil

@@ -14,6 +14,8 @@ enum TierdLayoutScript {
     static let usersPerShard = 150
     static let maxShards = 256
     static let shardRate: UInt64 = 400_000_000_000
+    /// Rate of a newly created ready class (Layout.spareRate).
+    static let spareRate: UInt64 = 1_000_000
 
     /// The kernel's qdisc hash bucket of a handle (`hash_min(handle, 4)`), as in Layout.
     static func bucket(_ handle: UInt32) -> UInt32 { (handle &* 0x61C8_8647) >> 28 }
@@ -68,7 +70,8 @@ enum TierdLayoutScript {
 
     /// The whole script: fixed part (roots, ingress, redirects, root hash tables), then the
     /// download tree, then the upload tree.
-    static func script(users: [BenchUser], device: String, ifb: String, leafKind: String) -> String {
+    /// `spareClasses`: the ready classes per direction converge keeps (after the users, no filters).
+    static func script(users: [BenchUser], device: String, ifb: String, leafKind: String, spareClasses: Int) -> String {
         var lines: [String] = []
         lines.reserveCapacity(users.count * 10 + 100)
         // prepare(): root HTBs, ingress and its redirects, then the root's tables and links.
@@ -81,8 +84,8 @@ enum TierdLayoutScript {
             lines += structure(dev: dev, qdisc: tcHandle(rootMajor), download: download)
         }
         // converge(): one direction after the other.
-        lines += direction(users: users, dev: device, download: true, leafKind: leafKind)
-        lines += direction(users: users, dev: ifb, download: false, leafKind: leafKind)
+        lines += direction(users: users, dev: device, download: true, leafKind: leafKind, spares: spareClasses)
+        lines += direction(users: users, dev: ifb, download: false, leafKind: leafKind, spares: spareClasses)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -112,17 +115,18 @@ enum TierdLayoutScript {
 
     /// One direction of converge on a cold tree: shard classes and inner qdiscs, their hash
     /// tables, user classes, leaves, then root and inner address filters.
-    private static func direction(users: [BenchUser], dev: String, download: Bool, leafKind: String) -> [String] {
+    private static func direction(users: [BenchUser], dev: String, download: Bool, leafKind: String, spares: Int) -> [String] {
         let wanted = users.compactMap { user -> (BenchUser, UInt64)? in
             (download ? user.download : user.upload).map { (user, $0) }
         }
-        guard !wanted.isEmpty else { return [] }
-        let shardCount = min(maxShards, max(1, (wanted.count + usersPerShard - 1) / usersPerShard))
+        guard !wanted.isEmpty || spares > 0 else { return [] }
+        let shardCount = min(maxShards, max(1, (wanted.count + spares + usersPerShard - 1) / usersPerShard))
         // Least-loaded placement on a cold tree is round robin; minors count up per shard.
+        // Ready classes come after the users: a class and a leaf each, at the spare rate.
         var minorsUsed = [UInt32](repeating: 0, count: shardCount)
         var placement: [(shard: Int, minor: UInt32)] = []
-        placement.reserveCapacity(wanted.count)
-        for position in wanted.indices {
+        placement.reserveCapacity(wanted.count + spares)
+        for position in 0..<(wanted.count + spares) {
             let shard = position % shardCount
             minorsUsed[shard] += 1
             placement.append((shard, minorsUsed[shard]))
@@ -136,7 +140,8 @@ enum TierdLayoutScript {
         for shard in 0..<shardCount {
             lines += structure(dev: dev, qdisc: tcHandle(shardMajors[shard]), download: download)
         }
-        for ((_, rate), place) in zip(wanted, placement) {
+        let rates = wanted.map(\.1) + Array(repeating: spareRate, count: spares)
+        for (rate, place) in zip(rates, placement) {
             let major = shardMajors[place.shard]
             lines.append("class add dev \(dev) parent \(tcHandle(major)) classid \(tcHandle(major, place.minor)) \(HTBParameters(rate: rate).arguments)")
         }

@@ -8,12 +8,13 @@ final class KernelFixture {
     let shaper: Shaper
     let ifbName: String
 
-    init(users: Int = 0) throws {
+    /// `spares`: the shaper's ready classes per direction (`ShaperConfiguration.spareClasses`).
+    init(users: Int = 0, spares: Int = 0) throws {
         network = try TestNetwork.make(users: users)
         do {
             ifbName = "ifb-t\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
             shaper = try Shaper(ShaperConfiguration(interface: network.serverInterface, ifb: ifbName,
-                                                    namespace: network.serverNS, takeover: false))
+                                                    namespace: network.serverNS, takeover: false, spareClasses: spares))
             try shaper.prepare()
         } catch {
             network.destroy()

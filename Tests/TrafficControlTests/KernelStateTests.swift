@@ -29,9 +29,11 @@ func wanted(_ users: [ShapedUser], _ rate: KeyPath<ShapedUser, UInt64?>) -> [Str
 }
 
 /// Verifies both directions; returns user -> class handle per direction.
-func expectExact(_ shaper: Shaper, _ users: [ShapedUser], sourceLocation: SourceLocation = #_sourceLocation) throws -> (download: [String: UInt32], upload: [String: UInt32]) {
+/// `spares`: ready classes expected per direction.
+func expectExact(_ shaper: Shaper, _ users: [ShapedUser], spares: Int = 0,
+                 sourceLocation: SourceLocation = #_sourceLocation) throws -> (download: [String: UInt32], upload: [String: UInt32]) {
     let state = try shaper.readState()
-    let verifier = StateVerifier(leafKind: shaper.leafQdiscKind)
+    let verifier = StateVerifier(leafKind: shaper.leafQdiscKind, spares: spares)
     let down = verifier.verify(state.download, wanted: wanted(users, \.download))
     let up = verifier.verify(state.upload, wanted: wanted(users, \.upload))
     #expect(down.problems == [], "download", sourceLocation: sourceLocation)

@@ -2,10 +2,12 @@
 
 /// Checks a device's read-back state against the wanted users, independently of the planner:
 /// it only knows the documented layout (root 7164:, shard classes and inner qdiscs, one class
-/// per throttled user with all of its addresses pointing at it, a leaf per class).
+/// per throttled user with all of its addresses pointing at it, a leaf per class, and exactly
+/// `spares` ready classes: classes with a leaf that no filter points to).
 struct StateVerifier {
     var leafKind: String
     var mtu: UInt64 = 1500
+    var spares = 0
 
     /// Problems found (empty when the state is exactly the wanted one), and user -> class handle.
     func verify(_ state: DirectionState, wanted: [String: (addresses: [IPPrefix], rate: UInt64)]) -> (problems: [String], classes: [String: UInt32]) {
@@ -80,7 +82,9 @@ struct StateVerifier {
         let wantedHandles = Set(userClass.values)
         if wantedHandles.count != userClass.count { problems.append("users share classes") }
         let orphans = userClasses.filter { !wantedHandles.contains($0.handle) }
-        if !orphans.isEmpty { problems.append("orphan classes: \(orphans.map { TCHandle.text($0.handle) })") }
+        if orphans.count != spares {
+            problems.append("\(orphans.count) classes without a user, wanted \(spares) ready ones: \(orphans.map { TCHandle.text($0.handle) })")
+        }
         for userClass in userClasses {
             let leaves = state.qdiscs.filter { $0.parent == userClass.handle }
             if leaves.count != 1 || leaves.first?.kind != leafKind {

@@ -101,7 +101,7 @@ public enum ConfigLoader {
             ),
             network: NetworkSection(
                 interface: interface, ifb: network.ifb, usersFile: usersFile, floor: network.floor,
-                takeover: network.takeover, namespace: network.namespace
+                takeover: network.takeover, namespace: network.namespace, spareClasses: network.spareClasses
             ),
             tiers: tiers,
             sourcePath: resolver.configPath

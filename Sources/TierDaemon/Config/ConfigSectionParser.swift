@@ -12,6 +12,7 @@ struct ConfigSectionParser {
         var floor = NetworkSection.defaultFloor
         var takeover = false
         var namespace: String?
+        var spareClasses = NetworkSection.defaultSpareClasses
     }
 
     /// `[scoring]` before `default_tier` is known to name a tier.
@@ -77,7 +78,7 @@ struct ConfigSectionParser {
     }
 
     func network(_ reader: TOMLTableReader) -> PartialNetwork {
-        reader.rejectUnknownKeys(allowed: ["interface", "ifb", "users_file", "floor", "takeover", "namespace"])
+        reader.rejectUnknownKeys(allowed: ["interface", "ifb", "users_file", "floor", "takeover", "namespace", "spare_classes"])
         var section = PartialNetwork()
         if let interface = reader.string("interface") {
             if ConfigNameRules.isValidInterfaceName(interface) {
@@ -117,6 +118,13 @@ struct ConfigSectionParser {
                 section.namespace = namespace
             } else {
                 reader.error("namespace", "\"\(namespace)\" is not a valid network namespace name")
+            }
+        }
+        if let spares = reader.integer("spare_classes") {
+            if (0...NetworkSection.maxSpareClasses).contains(spares) {
+                section.spareClasses = spares
+            } else {
+                reader.error("spare_classes", "must be between 0 and \(NetworkSection.maxSpareClasses), found \(spares)")
             }
         }
         return section

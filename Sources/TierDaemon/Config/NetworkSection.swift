@@ -1,3 +1,5 @@
+import TrafficControl
+
 /// `[network]`: the devices the enforcer shapes and who is behind them.
 public struct NetworkSection: Sendable, Equatable {
     /// Subscriber-facing device; its egress is the download direction.
@@ -14,7 +16,14 @@ public struct NetworkSection: Sendable, Equatable {
     /// EXTENSION: run inside this named network namespace (`ip netns` name); used by
     /// tests and the demo. nil = the daemon's own namespace.
     public var namespace: String?
+    /// Ready classes kept per direction, so that a user who becomes throttled is shaped by an
+    /// in-place change instead of waiting for the kernel to create a class
+    /// (`ShaperConfiguration.spareClasses`). 0 turns it off. Takes effect at restart.
+    public var spareClasses: Int
 
+    public static let defaultSpareClasses = ShaperConfiguration.defaultSpareClasses
+    /// Each is a class and a leaf qdisc per direction; more than this is a typo.
+    public static let maxSpareClasses = 4096
     public static let defaultIFB = "ifb-tierd"
     /// 256 kbit/s: catches a "2kbit" typo for "2mbit" before it strangles a user.
     public static let defaultFloor: UInt64 = 256_000
@@ -25,7 +34,8 @@ public struct NetworkSection: Sendable, Equatable {
         usersFile: String,
         floor: UInt64 = NetworkSection.defaultFloor,
         takeover: Bool = false,
-        namespace: String? = nil
+        namespace: String? = nil,
+        spareClasses: Int = NetworkSection.defaultSpareClasses
     ) {
         self.interface = interface
         self.ifb = ifb
@@ -33,5 +43,6 @@ public struct NetworkSection: Sendable, Equatable {
         self.floor = floor
         self.takeover = takeover
         self.namespace = namespace
+        self.spareClasses = spareClasses
     }
 }

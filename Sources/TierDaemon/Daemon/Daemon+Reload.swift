@@ -58,6 +58,7 @@ extension Daemon {
         if old.network.interface != new.network.interface { names.append("network.interface") }
         if old.network.ifb != new.network.ifb { names.append("network.ifb") }
         if old.network.namespace != new.network.namespace { names.append("network.namespace") }
+        if old.network.spareClasses != new.network.spareClasses { names.append("network.spare_classes") }
         if old.daemon.stateDir != new.daemon.stateDir { names.append("daemon.state_dir") }
         if old.daemon.controlSocket != new.daemon.controlSocket { names.append("daemon.control_socket") }
         if old.feed.file != new.feed.file { names.append("feed.file") }

@@ -57,7 +57,8 @@ public actor Daemon {
         enforcer = try Enforcer(
             configuration: ShaperConfiguration(
                 interface: configuration.network.interface, ifb: configuration.network.ifb,
-                namespace: configuration.network.namespace, takeover: configuration.network.takeover),
+                namespace: configuration.network.namespace, takeover: configuration.network.takeover,
+                spareClasses: configuration.network.spareClasses),
             logger: logger)
         if let snapshot {
             engine = ScoringEngine(policy: policy, users: ids, snapshot: snapshot.scoring, now: now)
@@ -182,6 +183,12 @@ public actor Daemon {
             snapshotDue = snapshotDue || !changes.isEmpty
             record(changes)
             enforce(changed: changes)
+        }
+        if enforcer.needsSpares {
+            // The users who took ready classes are shaped by now: replace those for the next
+            // ones (before the reconcile, which would otherwise count them as a repair).
+            let started = ContinuousClock.now
+            account(enforcer.replenishSpares(now: now), started: started, repairing: false)
         }
         if !enforcer.inSync || now - (enforcer.lastFullConvergeAt ?? 0) >= configuration.daemon.reconcileInterval {
             enforce(repairing: true)

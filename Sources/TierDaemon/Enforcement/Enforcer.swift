@@ -83,6 +83,32 @@ public final class Enforcer {
         }
     }
 
+    /// Whether newly throttled users took ready classes that `replenishSpares` should replace.
+    public var needsSpares: Bool { inSync && shaper.needsSpares }
+
+    /// Creates the ready classes taken since the last pass (see `ShaperConfiguration.spareClasses`).
+    /// Errors are kept like any pass's, so the next tick converges fully and repairs.
+    @discardableResult
+    public func replenishSpares(now: Double) -> ConvergeReport? {
+        let started = ContinuousClock.now
+        do {
+            let report = try shaper.replenishSpares()
+            let elapsed = started.duration(to: .now)
+            lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            lastReport = report
+            lastApplyAt = now
+            pendingErrors = report.errors
+            totals.add(report)
+            logErrors(report)
+            return report
+        } catch {
+            logger.warning("could not refill ready classes; converging fully at the next tick", metadata: ["error": "\(error)"])
+            if let error = error as? TrafficControlError { pendingErrors = [error] }
+            totals.failedPasses += 1
+            return nil
+        }
+    }
+
     /// Netlink port of the shaper's socket (see `Shaper.netlinkPort`).
     public var netlinkPort: UInt32 { shaper.netlinkPort }
 
