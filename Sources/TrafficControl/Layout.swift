@@ -45,8 +45,10 @@ enum Layout {
         return reserved
     }()
     /// Rate of a newly created ready class (see `ShaperConfiguration.spareClasses`): no filter
-    /// points to it, so it shapes nothing until a user takes it and its rate is set.
-    static let spareRate: UInt64 = 1_000_000
+    /// points to it, and a user's rate is set before any filter does. Never limiting, like a
+    /// shard class: were traffic ever to reach one, it would pass unshaped (fail open), and
+    /// `tc class show` does not mix ready classes up with a tier's.
+    static let spareRate: UInt64 = shardRate
     /// Packet limit of a pfifo leaf (like the default txqueuelen).
     static let fifoLimit = 1000
     /// Highest u32 node id in one bucket (12 bits); the kernel reuses ids past this.

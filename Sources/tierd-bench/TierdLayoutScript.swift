@@ -15,7 +15,7 @@ enum TierdLayoutScript {
     static let maxShards = 256
     static let shardRate: UInt64 = 400_000_000_000
     /// Rate of a newly created ready class (Layout.spareRate).
-    static let spareRate: UInt64 = 1_000_000
+    static let spareRate: UInt64 = shardRate
 
     /// The kernel's qdisc hash bucket of a handle (`hash_min(handle, 4)`), as in Layout.
     static func bucket(_ handle: UInt32) -> UInt32 { (handle &* 0x61C8_8647) >> 28 }

@@ -25,6 +25,17 @@ struct KernelObservation {
         return nil
     }
 
+    /// Handles and rates (tc's text) of the user-level classes: those inside an inner qdisc
+    /// (every class but the root's `7164:N` shard classes), users' and ready ones alike.
+    func userClasses(upload: Bool = false) throws -> [(handle: String, rate: String)] {
+        try classes(upload: upload).split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ").map(String.init)
+            guard words.count > 2, !words[2].hasPrefix("7164:"),
+                  let rate = words.firstIndex(of: "rate").map({ words[$0 + 1] }) else { return nil }
+            return (words[2], rate)
+        }
+    }
+
     /// Whether a filter on the qdisc holding `handle` classifies into it.
     func hasFilter(to handle: String) throws -> Bool {
         let qdisc = handle.split(separator: ":")[0] + ":"
@@ -51,6 +62,13 @@ struct KernelObservation {
 }
 
 extension DaemonSetup {
+    /// Adds a `[network]` setting (after the floor, which DaemonSetup always writes).
+    func addNetworkSetting(_ line: String) throws {
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        try text.replacingOccurrences(of: #"floor = "256kbit""#, with: "floor = \"256kbit\"\n\(line)")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
     /// Rewrites the config's reconcile interval (DaemonSetup writes "30s").
     func setReconcileInterval(_ value: String) throws {
         let text = try String(contentsOfFile: configPath, encoding: .utf8)

@@ -12,6 +12,9 @@ struct PartialFailureEndToEndTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
+        // No ready classes: the first shard is then needed only once alice is throttled, so the
+        // daemon starts healthy and the refusal comes with her change.
+        try setup.addNetworkSetting("spare_classes = 0")
         let kernel = KernelObservation(net: net)
         // Before tierd starts, someone builds the start of its tree by hand, but puts a pfifo
         // where tierd's first shard needs its inner HTB (handle 7200:): the kernel will refuse

@@ -233,6 +233,15 @@ import Testing
         ])
     }
 
+    @Test func spareClassesRange() {
+        #expect(errors(replacing: "interface = \"eth1\"", with: "interface = \"eth1\"\nspare_classes = -1") == [
+            "\(file):3: network.spare_classes must be between 0 and 4096, found -1",
+        ])
+        #expect(errors(replacing: "interface = \"eth1\"", with: "interface = \"eth1\"\nspare_classes = 5000") == [
+            "\(file):3: network.spare_classes must be between 0 and 4096, found 5000",
+        ])
+    }
+
     @Test func maxLineRange() {
         #expect(errors(appending: "[feed]\nmax_line = 10\n") == [
             "\(file):14: feed.max_line must be between 64 and 16777216 bytes, found 10",

@@ -91,6 +91,7 @@ import Testing
         #expect(configuration.network.floor == 256_000)
         #expect(configuration.network.takeover == false)
         #expect(configuration.network.namespace == nil)
+        #expect(configuration.network.spareClasses == 32)
     }
 
     @Test func relativeInputPathsResolveAgainstTheConfigDirectory() throws {
@@ -177,9 +178,10 @@ import Testing
     @Test func namespaceExtensionAndTakeoverAreRead() throws {
         let text = ConfigFixture.minimal.replacingOccurrences(
             of: "interface = \"eth1\"\n",
-            with: "interface = \"veth0\"\nnamespace = \"tierd-test\"\ntakeover = true\nfloor = 0\n"
+            with: "interface = \"veth0\"\nnamespace = \"tierd-test\"\ntakeover = true\nfloor = 0\nspare_classes = 0\n"
         )
         let network = try ConfigFixture.load(text).network
+        #expect(network.spareClasses == 0)
         #expect(network.interface == "veth0")
         #expect(network.namespace == "tierd-test")
         #expect(network.takeover)

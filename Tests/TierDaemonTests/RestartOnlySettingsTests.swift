@@ -1,0 +1,17 @@
+import Testing
+@testable import TierDaemon
+
+/// A reload refuses the settings that name the kernel objects or sockets tierd owns, or that
+/// the shaper was built with.
+@Suite struct RestartOnlySettingsTests {
+    @Test func changedIdentitiesAreNamedAndOthersAreNot() throws {
+        let old = try ConfigFixture.load(ConfigFixture.minimal)
+        var new = old
+        #expect(Daemon.restartOnlyChanges(from: old, to: new) == [])
+        new.network.floor = 1_000_000
+        #expect(Daemon.restartOnlyChanges(from: old, to: new) == [], "tiers and the floor reload live")
+        new.network.spareClasses = 0
+        new.network.ifb = "ifb-other"
+        #expect(Daemon.restartOnlyChanges(from: old, to: new) == ["network.ifb", "network.spare_classes"])
+    }
+}
