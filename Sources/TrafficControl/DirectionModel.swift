@@ -253,23 +253,32 @@ struct DirectionModel {
     /// stale filter for it; false when no node id is free.
     private mutating func addFilters(for prefix: IPPrefix, to handle: UInt32, into plan: inout DirectionPlan) -> Bool {
         guard let index = Layout.shardIndex(ofInner: handle) else { return false }
-        let placement = AddressFamily.placement(of: prefix)
+        let candidates = AddressFamily.placements(of: prefix)
         let priority = AddressFamily(prefix).priority
         for (qdisc, target) in [(Layout.rootHandle, Layout.shardClass(index)), (Layout.shardQdisc(index), handle)] {
             let existing = filters[qdisc]?[prefix] ?? []
             if existing.count == 1, existing[0].target == target, existing[0].priority == priority,
-               existing[0].handle >> 20 == placement.table.id, (existing[0].handle >> 12) & 0xFF == placement.bucket {
+               candidates.contains(where: { $0.table.id == existing[0].handle >> 20 && $0.bucket == (existing[0].handle >> 12) & 0xFF }) {
                 continue
             }
             for filter in existing { deleteFilter(filter, into: &plan) }
             filters[qdisc]?[prefix] = nil
-            let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)
-            if nodeAllocators[key] == nil {
-                nodeAllocators[key] = HandleAllocator(ranges: [1...Layout.maxNodeID], used: nodesUsed[key] ?? [])
+            var placed: (FilterPlacement, UInt32)?
+            let choices = FilterPlacement.choose(candidates) { nodesUsed[BucketKey(qdisc: qdisc, table: $0.table.id, bucket: $0.bucket)]?.count ?? 0 }
+            for placement in choices {
+                let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)
+                if nodeAllocators[key] == nil {
+                    nodeAllocators[key] = HandleAllocator(ranges: [1...Layout.maxNodeID], used: nodesUsed[key] ?? [])
+                }
+                if let node = nodeAllocators[key]!.next() {
+                    nodesUsed[key, default: []].insert(node)
+                    placed = (placement, node)
+                    break
+                }
             }
-            guard let node = nodeAllocators[key]!.next() else {
+            guard let (placement, node) = placed else {
                 plan.errors.append(TrafficControlError(operation: "create filter", object: "\(prefix) (qdisc \(TCHandle.text(qdisc))) on \(device.name)",
-                                                       reason: "u32 bucket \(placement.bucket) of table \(String(placement.table.id, radix: 16)): is full (4095 filters)"))
+                                                       reason: "u32 bucket \(candidates[0].bucket) of table \(String(candidates[0].table.id, radix: 16)): is full (4095 filters)\(candidates.count > 1 ? ", and so are the other buckets it fits" : "")"))
                 return false
             }
             let filterHandle = (placement.table.id << 20) | (placement.bucket << 12) | node

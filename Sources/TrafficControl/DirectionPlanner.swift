@@ -213,28 +213,42 @@ struct DirectionPlanner {
             let key = BucketKey(qdisc: filter.parent, table: filter.handle >> 20, bucket: (filter.handle >> 12) & 0xFF)
             nodesUsed[key, default: []].insert(filter.handle & 0xFFF)
         }
+        // Filters per bucket as planned: the ones there (also those this plan deletes: their
+        // node ids are not reused in the same batch) plus the ones created.
+        var bucketLoad = nodesUsed.mapValues(\.count)
         let qdiscsWithFilters = Set(wantedFilters.keys).union(filtersByQdisc.keys)
         for qdisc in qdiscsWithFilters.sorted() {
             var actualByPrefix: [IPPrefix: [FilterState]] = [:]
             for filter in filtersByQdisc[qdisc] ?? [] {
                 if case .address(let prefix) = filter.role { actualByPrefix[prefix, default: []].append(filter) }
             }
-            for (prefix, target) in wantedFilters[qdisc] ?? [:] {
-                let placement = AddressFamily.placement(of: prefix)
+            // Sorted: where a bucket overflows into another placement, which filters spill
+            // must not depend on dictionary order.
+            for (prefix, target) in (wantedFilters[qdisc] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let candidates = AddressFamily.placements(of: prefix)
                 let existing = actualByPrefix.removeValue(forKey: prefix) ?? []
                 let keep = existing.count == 1 && existing[0].target == target
                     && existing[0].priority == AddressFamily(prefix).priority
-                    && existing[0].handle >> 20 == placement.table.id
-                    && (existing[0].handle >> 12) & 0xFF == placement.bucket
+                    && candidates.contains { $0.table.id == existing[0].handle >> 20 && $0.bucket == (existing[0].handle >> 12) & 0xFF }
                 if keep { continue }
                 plan.filterDeletes += existing.map { TCRequests.deleteFilter(device, $0) }
-                let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)
-                if nodeAllocators[key] == nil {
-                    nodeAllocators[key] = HandleAllocator(ranges: [1...Layout.maxNodeID], used: nodesUsed[key] ?? [])
+                var placed: (FilterPlacement, UInt32)?
+                let choices = FilterPlacement.choose(candidates) { bucketLoad[BucketKey(qdisc: qdisc, table: $0.table.id, bucket: $0.bucket), default: 0] }
+                for placement in choices {
+                    let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)
+                    if nodeAllocators[key] == nil {
+                        nodeAllocators[key] = HandleAllocator(ranges: [1...Layout.maxNodeID], used: nodesUsed[key] ?? [])
+                    }
+                    if let node = nodeAllocators[key]!.next() {
+                        bucketLoad[key, default: 0] += 1
+                        placed = (placement, node)
+                        break
+                    }
                 }
-                guard let node = nodeAllocators[key]!.next() else {
+                guard let (placement, node) = placed else {
+                    let preferred = candidates[0]
                     plan.errors.append(TrafficControlError(operation: "create filter", object: "\(prefix) (qdisc \(TCHandle.text(qdisc))) on \(device.name)",
-                                                           reason: "u32 bucket \(placement.bucket) of table \(String(placement.table.id, radix: 16)): is full (4095 filters)"))
+                                                           reason: "u32 bucket \(preferred.bucket) of table \(String(preferred.table.id, radix: 16)): is full (4095 filters)\(candidates.count > 1 ? ", and so are the other buckets it fits" : "")"))
                     continue
                 }
                 let handle = (placement.table.id << 20) | (placement.bucket << 12) | node

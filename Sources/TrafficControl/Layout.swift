@@ -115,8 +115,11 @@ enum AddressFamily: CaseIterable, Sendable {
 
     /// IPv4: hosts hashed on the last byte; /24.../31 hashed on the third byte (so many
     /// subscriber /30s or /29s never overflow one bucket); shorter prefixes in a linear list.
-    /// IPv6: hosts hashed on the last byte; /64.../127 hashed on byte 7 (the last byte of the
-    /// /64), so per-subscriber /64s spread; shorter prefixes in a linear list.
+    /// IPv6: hosts hashed on the last byte; /64.../127 on byte 7 (the last byte of the /64),
+    /// /56.../63 on byte 6 and /48.../55 on byte 5, so per-subscriber /64, /56 and /48
+    /// delegations spread; shorter prefixes in a linear list. Link node ids give the walk
+    /// order; the /56 and /48 tables came after the linear list and keep their place so
+    /// that trees built before them are only completed, never renumbered.
     var tables: [HashTableSpec] {
         switch self {
         case .ipv4:
@@ -126,7 +129,9 @@ enum AddressFamily: CaseIterable, Sendable {
         case .ipv6:
             return [HashTableSpec(id: 0x4, divisor: 256, linkNode: 1, hashWordOffset: 12),
                     HashTableSpec(id: 0x5, divisor: 256, linkNode: 2, hashWordOffset: 4),
-                    HashTableSpec(id: 0x6, divisor: 1, linkNode: 3, hashWordOffset: nil)]
+                    HashTableSpec(id: 0x6, divisor: 1, linkNode: 3, hashWordOffset: nil),
+                    HashTableSpec(id: 0x7, divisor: 256, linkNode: 4, hashWordOffset: 4, hashMask: 0xFF00),
+                    HashTableSpec(id: 0x8, divisor: 256, linkNode: 5, hashWordOffset: 4, hashMask: 0xFF_0000)]
         }
     }
 
@@ -140,19 +145,52 @@ enum AddressFamily: CaseIterable, Sendable {
         }
     }
 
-    /// The table and bucket an address filter for `prefix` lives in.
-    static func placement(of prefix: IPPrefix) -> (table: HashTableSpec, bucket: UInt32) {
+    /// Every table and bucket from which a filter for `prefix` classifies correctly, preferred
+    /// first. A hashed table fits when the byte it hashes lies inside the prefix: every address
+    /// the prefix covers then hashes to the same bucket. The preferred table hashes the last
+    /// such byte (the one that varies most between subscribers); the others take the overflow
+    /// of addresses that all end alike, such as `<subscriber's /64>::1` (see `FilterPlacement.choose`).
+    /// Prefixes no hashed table fits go to the family's linear list.
+    static func placements(of prefix: IPPrefix) -> [FilterPlacement] {
         let family = AddressFamily(prefix)
-        let tables = family.tables
-        switch family {
-        case .ipv4:
-            if prefix.isHost { return (tables[0], UInt32(prefix.byte(3))) }
-            if prefix.length >= 24 { return (tables[1], UInt32(prefix.byte(2))) }
-            return (tables[2], 0)
-        case .ipv6:
-            if prefix.isHost { return (tables[0], UInt32(prefix.byte(15))) }
-            if prefix.length >= 64 { return (tables[1], UInt32(prefix.byte(7))) }
-            return (tables[2], 0)
+        let fitting = family.tables.compactMap { table -> (FilterPlacement, Int)? in
+            guard let byte = table.hashedByte, prefix.length >= (byte + 1) * 8 else { return nil }
+            return (FilterPlacement(table: table, bucket: UInt32(prefix.byte(byte))), byte)
         }
+        guard !fitting.isEmpty else { return [FilterPlacement(table: family.tables.first { $0.divisor == 1 }!, bucket: 0)] }
+        return fitting.sorted { $0.1 > $1.1 }.map(\.0)
+    }
+}
+
+extension HashTableSpec {
+    /// Index of the address byte the table hashes (nil for a linear list).
+    var hashedByte: Int? {
+        guard let word = hashWordOffset else { return nil }
+        return word + 3 - hashMask.trailingZeroBitCount / 8
+    }
+}
+
+/// The u32 hash table and bucket an address filter goes in.
+struct FilterPlacement: Equatable, Sendable {
+    var table: HashTableSpec
+    var bucket: UInt32
+
+    /// A bucket the kernel must walk for every packet that reaches it: above this many
+    /// filters, new ones go to the next placement that has room (measured need: per-subscriber
+    /// /64s whose hosts all end in ::1 put every host in one bucket of the host table).
+    static let spillThreshold = 128
+
+    /// The placements to try for a new filter, in order: the first of `candidates` (preferred
+    /// first) whose bucket holds fewer than `spillThreshold` filters, then the others that are
+    /// not full; when every bucket is past the threshold, the least full first. Full buckets
+    /// (4095 filters) are left out, so an empty result means no room. `load` counts the
+    /// filters in a candidate's bucket.
+    static func choose(_ candidates: [FilterPlacement], load: (FilterPlacement) -> Int) -> [FilterPlacement] {
+        let loads = candidates.map(load)
+        if let first = candidates.indices.first(where: { loads[$0] < spillThreshold }) {
+            return [candidates[first]] + candidates.indices.filter { $0 != first && loads[$0] < Int(Layout.maxNodeID) }.map { candidates[$0] }
+        }
+        return candidates.indices.filter { loads[$0] < Int(Layout.maxNodeID) }
+            .sorted { (loads[$0], $0) < (loads[$1], $1) }.map { candidates[$0] }
     }
 }

@@ -65,8 +65,24 @@ enum TierdLayoutScript {
             Table(id: 4, divisor: 256, linkNode: 1, wordOffset: 12, mask: 0xFF),
             Table(id: 5, divisor: 256, linkNode: 2, wordOffset: 4, mask: 0xFF),
             Table(id: 6, divisor: 1, linkNode: 3, wordOffset: nil, mask: 0),
+            Table(id: 7, divisor: 256, linkNode: 4, wordOffset: 4, mask: 0xFF00),
+            Table(id: 8, divisor: 256, linkNode: 5, wordOffset: 4, mask: 0xFF_0000),
         ]),
     ]
+
+    /// FilterPlacement.spillThreshold: past this many filters a bucket overflows into the next
+    /// table the address fits.
+    static let spillThreshold = 128
+
+    /// AddressFamily.placements for the host addresses the benchmark uses: every hashed table
+    /// (its hashed byte is inside a host address), the one hashing the highest byte first.
+    private static func hostPlacements(_ prefix: IPPrefix, family: Family) -> [(table: UInt32, bucket: UInt32)] {
+        family.tables.compactMap { table -> (UInt32, UInt32, Int)? in
+            guard let word = table.wordOffset else { return nil }
+            let byte = word + 3 - table.mask.trailingZeroBitCount / 8
+            return (table.id, UInt32(prefix.bytes[byte]), byte)
+        }.sorted { $0.2 > $1.2 }.map { ($0.0, $0.1) }
+    }
 
     /// The whole script: fixed part (roots, ingress, redirects, root hash tables), then the
     /// download tree, then the upload tree.
@@ -149,33 +165,37 @@ enum TierdLayoutScript {
             let major = shardMajors[place.shard]
             lines.append("qdisc replace dev \(dev) parent \(tcHandle(major, place.minor)) handle \(tcHandle(leafMajors[index])) \(LeafQdisc.arguments(kind: leafKind))")
         }
-        // Address filters: the root's (-> shard class) first, then each inner qdisc's (-> user class).
-        var rootLines: [String] = []
-        var innerLines = [[String]](repeating: [], count: shardCount)
-        var rootNodes: [String: UInt32] = [:]
-        var innerNodes: [String: UInt32] = [:]
-        let key = download ? "dst" : "src"
+        // Address filters: the root's (-> shard class) first, then each inner qdisc's (-> user
+        // class); within a qdisc in address order, which is also the order in which converge
+        // decides where a filter of an overfull bucket spills (FilterPlacement.choose).
+        var rootFilters: [(IPPrefix, String)] = []
+        var innerFilters = [[(IPPrefix, String)]](repeating: [], count: shardCount)
         for ((user, _), place) in zip(wanted, placement) {
             let major = shardMajors[place.shard]
             for prefix in user.addresses {
-                let isV6 = prefix.bytes.count == 16
-                let family = families[isV6 ? 1 : 0]
-                let table = family.tables[0].id  // host prefixes only in the benchmark
-                let bucket = UInt32(prefix.bytes[prefix.bytes.count - 1])
-                let match = "match \(family.match) \(key) \(prefix)/\(isV6 ? 128 : 32)"
-                for (qdisc, target, isRoot) in [(rootMajor, tcHandle(rootMajor, UInt32(place.shard + 1)), true),
-                                                (major, tcHandle(major, place.minor), false)] {
-                    let bucketKey = "\(qdisc):\(table):\(bucket)"
-                    let node: UInt32
-                    if isRoot { rootNodes[bucketKey, default: 0] += 1; node = rootNodes[bucketKey]! } else {
-                        innerNodes[bucketKey, default: 0] += 1; node = innerNodes[bucketKey]!
-                    }
-                    let ht = "\(String(table, radix: 16)):\(String(bucket, radix: 16)):"
-                    let line = "filter add dev \(dev) parent \(tcHandle(qdisc)) protocol \(family.name) prio \(family.priority) handle \(ht)\(String(node, radix: 16)) u32 ht \(ht) \(match) flowid \(target)"
-                    if isRoot { rootLines.append(line) } else { innerLines[place.shard].append(line) }
-                }
+                rootFilters.append((prefix, tcHandle(rootMajor, UInt32(place.shard + 1))))
+                innerFilters[place.shard].append((prefix, tcHandle(major, place.minor)))
             }
         }
+        let key = download ? "dst" : "src"
+        func filterLines(_ filters: [(IPPrefix, String)], qdisc: UInt32) -> [String] {
+            var load: [String: Int] = [:]
+            return filters.sorted { $0.0 < $1.0 }.map { prefix, target in
+                let isV6 = prefix.bytes.count == 16
+                let family = families[isV6 ? 1 : 0]
+                let candidates = hostPlacements(prefix, family: family)
+                let chosen = candidates.first { load["\($0.table):\($0.bucket)", default: 0] < spillThreshold }
+                    ?? candidates.enumerated().min { (load["\($0.element.table):\($0.element.bucket)", default: 0], $0.offset)
+                        < (load["\($1.element.table):\($1.element.bucket)", default: 0], $1.offset) }!.element
+                load["\(chosen.table):\(chosen.bucket)", default: 0] += 1
+                let node = UInt32(load["\(chosen.table):\(chosen.bucket)"]!)
+                let ht = "\(String(chosen.table, radix: 16)):\(String(chosen.bucket, radix: 16)):"
+                let match = "match \(family.match) \(key) \(prefix)/\(isV6 ? 128 : 32)"
+                return "filter add dev \(dev) parent \(tcHandle(qdisc)) protocol \(family.name) prio \(family.priority) handle \(ht)\(String(node, radix: 16)) u32 ht \(ht) \(match) flowid \(target)"
+            }
+        }
+        let rootLines = filterLines(rootFilters, qdisc: rootMajor)
+        let innerLines = innerFilters.indices.map { filterLines(innerFilters[$0], qdisc: shardMajors[$0]) }
         lines += rootLines
         for shardLines in innerLines { lines += shardLines }
         return lines

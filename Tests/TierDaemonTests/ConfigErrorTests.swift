@@ -235,10 +235,10 @@ import Testing
 
     @Test func spareClassesRange() {
         #expect(errors(replacing: "interface = \"eth1\"", with: "interface = \"eth1\"\nspare_classes = -1") == [
-            "\(file):3: network.spare_classes must be between 0 and 4096, found -1",
+            "\(file):3: network.spare_classes must be between 0 and 1024, found -1",
         ])
         #expect(errors(replacing: "interface = \"eth1\"", with: "interface = \"eth1\"\nspare_classes = 5000") == [
-            "\(file):3: network.spare_classes must be between 0 and 4096, found 5000",
+            "\(file):3: network.spare_classes must be between 0 and 1024, found 5000",
         ])
     }
 

@@ -185,19 +185,43 @@ extension KernelTests.KernelStateTests {
 }
 
 extension KernelTests.KernelStateTests {
+    @Test("hosts that all end alike spill from their bucket into the next table they fit; none is lost")
+    func hostsSpillOver() throws {
+        let fixture = try KernelFixture()
+        // 600 hosts whose last byte is 7: bucket 7 of the root's host table takes the first
+        // 128, the rest go to the table hashed on the third byte (which varies).
+        let users = (0..<600).map { i in
+            ShapedUser(id: "b\(i)", addresses: [IPPrefix("10.\(20 + i / 256).\(i % 256).7")!], download: 2_000_000, upload: nil)
+        }
+        let report = try fixture.shaper.converge(to: users)
+        #expect(report.errors == [])
+        _ = try expectExact(fixture.shaper, users)
+        let root = try fixture.shaper.readState().download.addressFilters.filter { $0.parent == 0x7164_0000 }
+        let hostBucket = root.filter { $0.handle >> 20 == 1 }
+        #expect(hostBucket.count == FilterPlacement.spillThreshold && hostBucket.allSatisfy { ($0.handle >> 12) & 0xFF == 7 })
+        let spilled = root.filter { $0.handle >> 20 == 2 }
+        #expect(spilled.count == users.count - FilterPlacement.spillThreshold)
+        for filter in spilled {
+            guard case .address(let prefix) = filter.role else { continue }
+            #expect((filter.handle >> 12) & 0xFF == UInt32(prefix.byte(2)), "\(prefix) must sit in the bucket of its third byte")
+        }
+        #expect(try fixture.shaper.converge(to: users).totalChanges == 0, "spilled filters are kept where they are")
+    }
+
     @Test("a u32 bucket never holds more than 4095 filters: the overflow is reported, not misfiled")
     func bucketLimit() throws {
         let fixture = try KernelFixture()
-        // 4100 hosts whose last byte is 7: all hash to bucket 7 of the root's host table.
+        // 4100 /30s whose third byte is 5: the /24-/31 table is the only one they fit, and all
+        // of them hash to its bucket 5.
         let users = (0..<4100).map { i in
-            ShapedUser(id: "b\(i)", addresses: [IPPrefix("10.\(20 + i / 256).\(i % 256).7")!], download: 2_000_000, upload: nil)
+            ShapedUser(id: "b\(i)", addresses: [IPPrefix("10.\(20 + i / 64).5.\((i % 64) * 4)/30")!], download: 2_000_000, upload: nil)
         }
         let report = try fixture.shaper.converge(to: users)
         let full = report.errors.filter { $0.reason.contains("full") }
         #expect(full.count == 5, "\(report.errors.prefix(3))")
         #expect(report.errors.count == full.count)
         let state = try fixture.shaper.readState()
-        let rootBucket = state.download.addressFilters.filter { $0.parent == 0x7164_0000 && ($0.handle >> 12) & 0xFF == 7 }
+        let rootBucket = state.download.addressFilters.filter { $0.parent == 0x7164_0000 && $0.handle >> 20 == 2 && ($0.handle >> 12) & 0xFF == 5 }
         #expect(rootBucket.count == 4095)
         #expect(Set(rootBucket.map(\.handle)).count == 4095)
     }

@@ -25,6 +25,41 @@ extension KernelTests {
             return server
         }
 
+        @Test("/56 and /48 delegations and hosts spilled out of a full bucket classify into their users' classes")
+        func delegationsAndSpilledHostsClassify() throws {
+            let fixture = try KernelFixture()
+            let network = fixture.network
+            // 140 subscribers whose host is <their /64>::1: bucket 1 of the host table takes
+            // 128 of them, the others spill into the /64 table (byte 7). Plus a /56 and a /48.
+            var users = (0..<140).map { i in
+                ShapedUser(id: "h\(i)", addresses: [IPPrefix("fd78:0:0:\(String(i, radix: 16))::1")!], download: 3_000_000, upload: 2_000_000)
+            }
+            users.append(ShapedUser(id: "d56", addresses: [IPPrefix("fd79:0:0:2a00::/56")!], download: 3_000_000, upload: 2_000_000))
+            users.append(ShapedUser(id: "d48", addresses: [IPPrefix("fd7a:0:2b::/48")!], download: 3_000_000, upload: 2_000_000))
+            #expect(try fixture.shaper.converge(to: users).errors == [])
+            let root = try fixture.shaper.readState().download.addressFilters.filter { $0.parent == 0x7164_0000 }
+            #expect(Set(root.map { $0.handle >> 20 }) == [4, 5, 7, 8], "hosts in 4 and 5, the /56 in 7, the /48 in 8")
+
+            // The client owns one address of each: the last spilled host and one inside each prefix.
+            let sources = ["h139": "fd78:0:0:8b::1", "d56": "fd79:0:0:2a17::5", "d48": "fd7a:0:2b:ff::9"]
+            for (_, address) in sources {
+                try network.run(network.clientNS, ["ip", "addr", "add", "\(address)/128", "dev", network.clientInterface, "nodad"])
+            }
+            for prefix in ["fd78::/16", "fd79::/16", "fd7a::/16"] {
+                try network.run(network.serverNS, ["ip", "-6", "route", "add", prefix, "dev", network.serverInterface])
+            }
+            let server = try startServer(network)
+            defer { server.stop() }
+            for (user, address) in sources.sorted(by: { $0.key < $1.key }) {
+                // 64 KB each way: data one way, ACKs the other, all of it in the user's classes.
+                _ = try network.run(network.clientNS, ["iperf3", "-c", network.serverIPv6, "-B", address, "-n", "64K", "-J"])
+                _ = try network.run(network.clientNS, ["iperf3", "-c", network.serverIPv6, "-B", address, "-n", "64K", "-R", "-J"])
+                let counters = try #require(try fixture.shaper.counters()[user])
+                #expect((counters.download?.bytes ?? 0) >= 64_000, "\(user): traffic to \(address) in its download class: \(counters)")
+                #expect((counters.upload?.bytes ?? 0) >= 64_000, "\(user): traffic from \(address) in its upload class: \(counters)")
+            }
+        }
+
         @Test("a 5/2 Mbit/s user gets 90-100% of each over IPv4 and IPv6; an unthrottled address is not capped")
         func shapedAndUnshaped() throws {
             let fixture = try KernelFixture(users: 2)

@@ -22,8 +22,9 @@ public struct NetworkSection: Sendable, Equatable {
     public var spareClasses: Int
 
     public static let defaultSpareClasses = ShaperConfiguration.defaultSpareClasses
-    /// Each is a class and a leaf qdisc per direction; more than this is a typo.
-    public static let maxSpareClasses = 4096
+    /// Each is a class and a leaf qdisc per direction; 60,000 users plus this many still fit
+    /// the ~61,400 leaf handles a device has.
+    public static let maxSpareClasses = 1024
     public static let defaultIFB = "ifb-tierd"
     /// 256 kbit/s: catches a "2kbit" typo for "2mbit" before it strangles a user.
     public static let defaultFloor: UInt64 = 256_000
