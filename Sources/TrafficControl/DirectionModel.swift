@@ -253,17 +253,17 @@ struct DirectionModel {
     /// stale filter for it; false when no node id is free.
     private mutating func addFilters(for prefix: IPPrefix, to handle: UInt32, into plan: inout DirectionPlan) -> Bool {
         guard let index = Layout.shardIndex(ofInner: handle) else { return false }
-        let candidates = AddressFamily.placements(of: prefix)
         let priority = AddressFamily(prefix).priority
         for (qdisc, target) in [(Layout.rootHandle, Layout.shardClass(index)), (Layout.shardQdisc(index), handle)] {
             let existing = filters[qdisc]?[prefix] ?? []
             if existing.count == 1, existing[0].target == target, existing[0].priority == priority,
-               candidates.contains(where: { $0.table.id == existing[0].handle >> 20 && $0.bucket == (existing[0].handle >> 12) & 0xFF }) {
+               AddressFamily.fits(prefix, table: existing[0].handle >> 20, bucket: (existing[0].handle >> 12) & 0xFF) {
                 continue
             }
             for filter in existing { deleteFilter(filter, into: &plan) }
             filters[qdisc]?[prefix] = nil
             var placed: (FilterPlacement, UInt32)?
+            let candidates = AddressFamily.placements(of: prefix)
             let choices = FilterPlacement.choose(candidates) { nodesUsed[BucketKey(qdisc: qdisc, table: $0.table.id, bucket: $0.bucket)]?.count ?? 0 }
             for placement in choices {
                 let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)

@@ -66,18 +66,7 @@ struct DirectionPlanner {
         var filtersByQdisc: [UInt32: [FilterState]] = [:]
         for filter in actual.filters { filtersByQdisc[filter.parent, default: []].append(filter) }
 
-        // Shards that exist: class under the root plus its inner HTB qdisc.
-        var shardHasClass = Set<Int>()
-        var shardHasQdisc = Set<Int>()
-        for state in actual.classes where state.parent == Layout.rootHandle {
-            if let index = Layout.shardIndex(ofClass: state.handle) { shardHasClass.insert(index) }
-        }
-        for qdisc in actual.qdiscs where qdisc.kind == "htb" {
-            if let index = Layout.shardIndex(ofInner: qdisc.handle), qdisc.parent == Layout.shardClass(index),
-               TCHandle.minor(qdisc.handle) == 0 {
-                shardHasQdisc.insert(index)
-            }
-        }
+        let (shardHasClass, shardHasQdisc) = existingShards()
 
         // User classes in tierd's shards, and which address points to which of them.
         let userClasses = actual.classes.filter { state in
@@ -190,8 +179,11 @@ struct DirectionPlanner {
         }
 
         // 5. Filters: root -> shard class, inner -> user class; keep exact matches only.
-        var wantedFilters: [UInt32: [IPPrefix: UInt32]] = [:]
+        // In the order of `wanted` (users, then their addresses): where a bucket overflows into
+        // another placement, which filters spill must not depend on dictionary order.
+        var wantedFilters: [UInt32: [(prefix: IPPrefix, target: UInt32)]] = [:]
         var addressUser: [IPPrefix: String] = [:]
+        addressUser.reserveCapacity(wanted.count)
         for (position, user) in wanted.enumerated() {
             guard let handle = handleOf[position], let index = Layout.shardIndex(ofInner: handle) else { continue }
             for prefix in user.addresses {
@@ -203,49 +195,61 @@ struct DirectionPlanner {
                     continue
                 }
                 addressUser[prefix] = user.user
-                wantedFilters[Layout.rootHandle, default: [:]][prefix] = Layout.shardClass(index)
-                wantedFilters[Layout.shardQdisc(index), default: [:]][prefix] = handle
+                wantedFilters[Layout.rootHandle, default: []].append((prefix, Layout.shardClass(index)))
+                wantedFilters[Layout.shardQdisc(index), default: []].append((prefix, handle))
             }
         }
+        // Node ids in use and filters per bucket (those this plan deletes included: their ids
+        // are not reused in the same batch), only built when a filter is to be created.
+        var buckets: (used: [BucketKey: Set<UInt32>], load: [BucketKey: Int])?
         var nodeAllocators: [BucketKey: HandleAllocator] = [:]
-        var nodesUsed: [BucketKey: Set<UInt32>] = [:]
-        for filter in actual.filters where filter.handle >> 20 < 0x800 {
-            let key = BucketKey(qdisc: filter.parent, table: filter.handle >> 20, bucket: (filter.handle >> 12) & 0xFF)
-            nodesUsed[key, default: []].insert(filter.handle & 0xFFF)
+        func placeNewFilter(_ prefix: IPPrefix, on qdisc: UInt32) -> (FilterPlacement, UInt32)? {
+            if buckets == nil {
+                var used: [BucketKey: Set<UInt32>] = [:]
+                for filter in actual.filters where filter.handle >> 20 < 0x800 {
+                    used[BucketKey(qdisc: filter.parent, table: filter.handle >> 20, bucket: (filter.handle >> 12) & 0xFF), default: []]
+                        .insert(filter.handle & 0xFFF)
+                }
+                buckets = (used, used.mapValues(\.count))
+            }
+            let choices = FilterPlacement.choose(AddressFamily.placements(of: prefix)) {
+                buckets!.load[BucketKey(qdisc: qdisc, table: $0.table.id, bucket: $0.bucket), default: 0]
+            }
+            for placement in choices {
+                let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)
+                if nodeAllocators[key] == nil {
+                    nodeAllocators[key] = HandleAllocator(ranges: [1...Layout.maxNodeID], used: buckets!.used[key] ?? [])
+                }
+                if let node = nodeAllocators[key]!.next() {
+                    buckets!.load[key, default: 0] += 1
+                    return (placement, node)
+                }
+            }
+            return nil
         }
-        // Filters per bucket as planned: the ones there (also those this plan deletes: their
-        // node ids are not reused in the same batch) plus the ones created.
-        var bucketLoad = nodesUsed.mapValues(\.count)
         let qdiscsWithFilters = Set(wantedFilters.keys).union(filtersByQdisc.keys)
         for qdisc in qdiscsWithFilters.sorted() {
-            var actualByPrefix: [IPPrefix: [FilterState]] = [:]
+            // The first filter per prefix, and any more (stale duplicates after drift) apart.
+            var actualByPrefix: [IPPrefix: FilterState] = [:]
+            var duplicates: [FilterState] = []
             for filter in filtersByQdisc[qdisc] ?? [] {
-                if case .address(let prefix) = filter.role { actualByPrefix[prefix, default: []].append(filter) }
+                guard case .address(let prefix) = filter.role else { continue }
+                if actualByPrefix.updateValue(filter, forKey: prefix) != nil { duplicates.append(filter) }
             }
-            // Sorted: where a bucket overflows into another placement, which filters spill
-            // must not depend on dictionary order.
-            for (prefix, target) in (wantedFilters[qdisc] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                let candidates = AddressFamily.placements(of: prefix)
-                let existing = actualByPrefix.removeValue(forKey: prefix) ?? []
-                let keep = existing.count == 1 && existing[0].target == target
-                    && existing[0].priority == AddressFamily(prefix).priority
-                    && candidates.contains { $0.table.id == existing[0].handle >> 20 && $0.bucket == (existing[0].handle >> 12) & 0xFF }
-                if keep { continue }
-                plan.filterDeletes += existing.map { TCRequests.deleteFilter(device, $0) }
-                var placed: (FilterPlacement, UInt32)?
-                let choices = FilterPlacement.choose(candidates) { bucketLoad[BucketKey(qdisc: qdisc, table: $0.table.id, bucket: $0.bucket), default: 0] }
-                for placement in choices {
-                    let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)
-                    if nodeAllocators[key] == nil {
-                        nodeAllocators[key] = HandleAllocator(ranges: [1...Layout.maxNodeID], used: nodesUsed[key] ?? [])
-                    }
-                    if let node = nodeAllocators[key]!.next() {
-                        bucketLoad[key, default: 0] += 1
-                        placed = (placement, node)
-                        break
-                    }
+            let duplicated = Set(duplicates.compactMap { if case .address(let prefix) = $0.role { prefix } else { nil } })
+            for (prefix, target) in wantedFilters[qdisc] ?? [] {
+                let existing = actualByPrefix.removeValue(forKey: prefix)
+                if let existing, !duplicated.contains(prefix), existing.target == target,
+                   existing.priority == AddressFamily(prefix).priority,
+                   AddressFamily.fits(prefix, table: existing.handle >> 20, bucket: (existing.handle >> 12) & 0xFF) {
+                    continue
                 }
-                guard let (placement, node) = placed else {
+                if let existing { plan.filterDeletes.append(TCRequests.deleteFilter(device, existing)) }
+                if duplicated.contains(prefix) {
+                    plan.filterDeletes += duplicates.filter { $0.role == .address(prefix) }.map { TCRequests.deleteFilter(device, $0) }
+                }
+                guard let (placement, node) = placeNewFilter(prefix, on: qdisc) else {
+                    let candidates = AddressFamily.placements(of: prefix)
                     let preferred = candidates[0]
                     plan.errors.append(TrafficControlError(operation: "create filter", object: "\(prefix) (qdisc \(TCHandle.text(qdisc))) on \(device.name)",
                                                            reason: "u32 bucket \(preferred.bucket) of table \(String(preferred.table.id, radix: 16)): is full (4095 filters)\(candidates.count > 1 ? ", and so are the other buckets it fits" : "")"))
@@ -255,7 +259,11 @@ struct DirectionPlanner {
                 plan.filterCreates.append(TCRequests.addAddressFilter(device, parent: qdisc, prefix: prefix, side: side,
                                                                       handle: handle, target: target))
             }
-            for filter in actualByPrefix.values.joined().sorted(by: { $0.handle < $1.handle }) {
+            let wantedHere = Set((wantedFilters[qdisc] ?? []).map(\.prefix))
+            let leftovers = Array(actualByPrefix.values) + duplicates.filter { filter in
+                if case .address(let prefix) = filter.role { !wantedHere.contains(prefix) } else { false }
+            }
+            for filter in leftovers.sorted(by: { $0.handle < $1.handle }) {
                 plan.filterDeletes.append(TCRequests.deleteFilter(device, filter))
             }
         }
@@ -265,6 +273,36 @@ struct DirectionPlanner {
             plan.classDeletes.append(TCRequests.deleteClass(device, handle: state.handle, parent: state.parent))
         }
         return plan
+    }
+
+    /// Shards that exist: the class under the root, and its inner HTB qdisc.
+    private func existingShards() -> (classes: Set<Int>, qdiscs: Set<Int>) {
+        var shardHasClass = Set<Int>()
+        var shardHasQdisc = Set<Int>()
+        for state in actual.classes where state.parent == Layout.rootHandle {
+            if let index = Layout.shardIndex(ofClass: state.handle) { shardHasClass.insert(index) }
+        }
+        for qdisc in actual.qdiscs where qdisc.kind == "htb" {
+            if let index = Layout.shardIndex(ofInner: qdisc.handle), qdisc.parent == Layout.shardClass(index),
+               TCHandle.minor(qdisc.handle) == 0 {
+                shardHasQdisc.insert(index)
+            }
+        }
+        return (shardHasClass, shardHasQdisc)
+    }
+
+    /// Only the hash tables and links missing from the root and the existing inner qdiscs: what
+    /// `plan([]).structure` holds, without looking at users (`Shaper.prepare`, on every start).
+    func structure() -> [NetlinkRequest] {
+        let shards = existingShards().qdiscs
+        var structural: [UInt32: [FilterState]] = [:]
+        for filter in actual.filters {
+            if case .address = filter.role { continue }
+            structural[filter.parent, default: []].append(filter)
+        }
+        return ([Layout.rootHandle] + shards.sorted().map { Layout.shardQdisc($0) }).flatMap { qdisc in
+            structureRequests(qdisc: qdisc, existing: structural[qdisc] ?? [])
+        }
     }
 
     /// Hash tables and link nodes missing from one qdisc of the tree.

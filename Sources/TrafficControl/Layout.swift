@@ -120,20 +120,20 @@ enum AddressFamily: CaseIterable, Sendable {
     /// delegations spread; shorter prefixes in a linear list. Link node ids give the walk
     /// order; the /56 and /48 tables came after the linear list and keep their place so
     /// that trees built before them are only completed, never renumbered.
-    var tables: [HashTableSpec] {
-        switch self {
-        case .ipv4:
-            return [HashTableSpec(id: 0x1, divisor: 256, linkNode: 1, hashWordOffset: 0),
-                    HashTableSpec(id: 0x2, divisor: 256, linkNode: 2, hashWordOffset: 0, hashMask: 0xFF00),
-                    HashTableSpec(id: 0x3, divisor: 1, linkNode: 3, hashWordOffset: nil)]
-        case .ipv6:
-            return [HashTableSpec(id: 0x4, divisor: 256, linkNode: 1, hashWordOffset: 12),
-                    HashTableSpec(id: 0x5, divisor: 256, linkNode: 2, hashWordOffset: 4),
-                    HashTableSpec(id: 0x6, divisor: 1, linkNode: 3, hashWordOffset: nil),
-                    HashTableSpec(id: 0x7, divisor: 256, linkNode: 4, hashWordOffset: 4, hashMask: 0xFF00),
-                    HashTableSpec(id: 0x8, divisor: 256, linkNode: 5, hashWordOffset: 4, hashMask: 0xFF_0000)]
-        }
-    }
+    var tables: [HashTableSpec] { self == .ipv4 ? Self.ipv4Tables : Self.ipv6Tables }
+
+    private static let ipv4Tables = [
+        HashTableSpec(id: 0x1, divisor: 256, linkNode: 1, hashWordOffset: 0),
+        HashTableSpec(id: 0x2, divisor: 256, linkNode: 2, hashWordOffset: 0, hashMask: 0xFF00),
+        HashTableSpec(id: 0x3, divisor: 1, linkNode: 3, hashWordOffset: nil),
+    ]
+    private static let ipv6Tables = [
+        HashTableSpec(id: 0x4, divisor: 256, linkNode: 1, hashWordOffset: 12),
+        HashTableSpec(id: 0x5, divisor: 256, linkNode: 2, hashWordOffset: 4),
+        HashTableSpec(id: 0x6, divisor: 1, linkNode: 3, hashWordOffset: nil),
+        HashTableSpec(id: 0x7, divisor: 256, linkNode: 4, hashWordOffset: 4, hashMask: 0xFF00),
+        HashTableSpec(id: 0x8, divisor: 256, linkNode: 5, hashWordOffset: 4, hashMask: 0xFF_0000),
+    ]
 
     init(_ prefix: IPPrefix) { self = prefix.isIPv6 ? .ipv6 : .ipv4 }
 
@@ -159,6 +159,20 @@ enum AddressFamily: CaseIterable, Sendable {
         }
         guard !fitting.isEmpty else { return [FilterPlacement(table: family.tables.first { $0.divisor == 1 }!, bucket: 0)] }
         return fitting.sorted { $0.1 > $1.1 }.map(\.0)
+    }
+}
+
+extension AddressFamily {
+    /// Whether a filter for `prefix` in `table`'s `bucket` classifies correctly: one of
+    /// `placements(of:)`, checked without building them (converge checks every filter).
+    static func fits(_ prefix: IPPrefix, table id: UInt32, bucket: UInt32) -> Bool {
+        let family = AddressFamily(prefix)
+        guard let table = family.tables.first(where: { $0.id == id }) else { return false }
+        guard let byte = table.hashedByte else {
+            // The linear list: only for prefixes no hashed table fits.
+            return bucket == 0 && !family.tables.contains { $0.hashedByte.map { prefix.length >= ($0 + 1) * 8 } ?? false }
+        }
+        return prefix.length >= (byte + 1) * 8 && bucket == UInt32(prefix.byte(byte))
     }
 }
 

@@ -127,10 +127,10 @@ public final class Shaper {
         var states: [DirectionState] = []
         for (device, side) in [(interface, KeySide.destination), (ifb, KeySide.source)] {
             let state = try reader.state(of: device, qdiscDump: unchanged ? before : nil).state
-            let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: state).plan([])
             // Only structure here: users are converge's job.
-            if let error = socket.execute(plan.structure).first { throw error }
-            unchanged = unchanged && plan.structure.isEmpty
+            let structure = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: state).structure()
+            if let error = socket.execute(structure).first { throw error }
+            unchanged = unchanged && structure.isEmpty
             states.append(state)
         }
         let detection = try detectLeafKind(on: ifb, qdiscs: states[1].qdiscs, adopting: states[0].qdiscs)

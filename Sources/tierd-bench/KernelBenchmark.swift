@@ -139,6 +139,8 @@ struct KernelBenchmark {
             guard initial.errors.isEmpty else { throw BenchFailure("initial converge failed: \(initial.errors[0])") }
 
             // Restart adoption: a new Shaper on the existing tree.
+            log("  restart adoption")
+            Thread.sleep(forTimeInterval: 0.2)  // lets the kernel's deferred work of the build finish first
             let second = try Shaper(configuration(namespace))
             let start = ContinuousClock.now
             try second.prepare()

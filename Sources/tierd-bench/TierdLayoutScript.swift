@@ -166,7 +166,7 @@ enum TierdLayoutScript {
             lines.append("qdisc replace dev \(dev) parent \(tcHandle(major, place.minor)) handle \(tcHandle(leafMajors[index])) \(LeafQdisc.arguments(kind: leafKind))")
         }
         // Address filters: the root's (-> shard class) first, then each inner qdisc's (-> user
-        // class); within a qdisc in address order, which is also the order in which converge
+        // class); within a qdisc in user order, which is also the order in which converge
         // decides where a filter of an overfull bucket spills (FilterPlacement.choose).
         var rootFilters: [(IPPrefix, String)] = []
         var innerFilters = [[(IPPrefix, String)]](repeating: [], count: shardCount)
@@ -180,7 +180,7 @@ enum TierdLayoutScript {
         let key = download ? "dst" : "src"
         func filterLines(_ filters: [(IPPrefix, String)], qdisc: UInt32) -> [String] {
             var load: [String: Int] = [:]
-            return filters.sorted { $0.0 < $1.0 }.map { prefix, target in
+            return filters.map { prefix, target in
                 let isV6 = prefix.bytes.count == 16
                 let family = families[isV6 ? 1 : 0]
                 let candidates = hostPlacements(prefix, family: family)
