@@ -140,7 +140,7 @@ struct KernelBenchmark {
 
             // Restart adoption: a new Shaper on the existing tree.
             log("  restart adoption")
-            Thread.sleep(forTimeInterval: 0.2)  // lets the kernel's deferred work of the build finish first
+            settle()
             let second = try Shaper(configuration(namespace))
             let start = ContinuousClock.now
             try second.prepare()
@@ -159,6 +159,7 @@ struct KernelBenchmark {
             // incremental path the daemon uses for feed-driven changes.
             let classes = 2 * largeTreeUsers
             var desired = base
+            settle()
             let changes = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
                 let position = (index * 7919) % desired.count
                 let toB = desired[position].download == Self.tierA.0
@@ -183,6 +184,7 @@ struct KernelBenchmark {
             // deletes the class because the ready ones are complete again (so every sample pays
             // a real creation in the refill, none is a parked class coming back).
             var refills: [Double] = []
+            settle()
             let moves = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
                 let slot = largeTreeUsers + index % spare
                 users[slot].download = Self.tierA.0
@@ -217,6 +219,7 @@ struct KernelBenchmark {
             let dropped = try bare.converge(to: base)
             guard dropped.errors.isEmpty else { throw BenchFailure("converge without ready classes failed: \(dropped.errors[0])") }
             try bare.cacheModel()
+            settle()
             let creations = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
                 let slot = largeTreeUsers + index % spare
                 users[slot].download = Self.tierA.0
@@ -263,6 +266,13 @@ struct KernelBenchmark {
                              userClassesPresent: 2 * count, latency: summary, targetP99Microseconds: nil,
                              pass: true,
                              note: "Shaper.apply on a tree of 10 users: the netlink round trip alone")
+    }
+
+    /// A pause before each timed part: deleting a big tree (the previous row's namespace) or
+    /// building one leaves the kernel freeing objects in deferred work for a while, which
+    /// would otherwise compete with the first samples of the next measurement.
+    private func settle() {
+        Thread.sleep(forTimeInterval: 0.5)
     }
 
     /// Runs `sample` until `maximum` samples, or the budget is spent and `minimum` are taken.

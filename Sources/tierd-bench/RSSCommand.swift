@@ -48,7 +48,8 @@ struct RSSCommand: ParsableCommand {
         guard desired.count == throttled else {
             throw BenchFailure("expected \(throttled) throttled users from the engine, got \(desired.count)")
         }
-        let shaper = try Shaper(ShaperConfiguration(interface: "dev0", ifb: "ifb-bench", namespace: namespace))
+        let shaper = try Shaper(ShaperConfiguration(interface: "dev0", ifb: "ifb-bench", namespace: namespace,
+                                                    spareClasses: ShaperConfiguration.defaultSpareClasses))
         try shaper.prepare()
         let report = try shaper.converge(to: desired)
         let output = Output(users: users, throttled: throttled, shaped: desired.count,
