@@ -58,28 +58,65 @@ enum TCRequests {
     // MARK: classes
 
     /// An HTB class with its full settings; `replace` changes an existing class in place.
+    /// An HTB class, created or changed in place. Built by hand rather than with libnl's HTB
+    /// class builder, which also computes and sends two 1 KiB rate tables per class (RTAB and
+    /// CTAB) that the kernel only reads for a link layer it does not know: setting the link
+    /// layer (Ethernet) makes them unnecessary, which measurably shortens every tier change
+    /// (both in libnl's table computation and in the kernel's table lookup). The kernel keeps
+    /// the same rate, ceil, burst and quantum either way (the kernel-state tests read them back).
     static func putClass(_ device: Device, _ spec: ClassSpec, replace: Bool) -> NetlinkRequest {
         NetlinkRequest(operation: replace ? "change class" : "create class",
                        object: object(device, kind: "class", handle: spec.handle, parent: spec.parent)) {
-            guard let htbClass = rtnl_class_alloc() else { return (-Int32(NLE_NOMEM), nil) }
-            defer { rtnl_class_put(htbClass) }
-            rtnl_tc_set_ifindex(htbClass, device.ifindex)
-            rtnl_tc_set_handle(htbClass, spec.handle)
-            rtnl_tc_set_parent(htbClass, spec.parent)
-            rtnl_tc_set_mtu(htbClass, device.mtu)
-            var rc = rtnl_tc_set_kind(htbClass, "htb")
-            guard rc >= 0 else { return (rc, nil) }
-            for step in [rtnl_htb_set_rate64(htbClass, spec.rate / 8),
-                         rtnl_htb_set_ceil64(htbClass, spec.ceil / 8),
-                         rtnl_htb_set_rbuffer(htbClass, spec.burst),
-                         rtnl_htb_set_cbuffer(htbClass, spec.burst),
-                         rtnl_htb_set_quantum(htbClass, spec.quantum)] where step < 0 {
-                return (step, nil)
+            let flags = replace ? NLM_F_REPLACE : (NLM_F_CREATE | NLM_F_EXCL)
+            guard let message = nlmsg_alloc_simple(Int32(RTM_NEWTCLASS), flags) else { return (-Int32(NLE_NOMEM), nil) }
+            var header = tcmsg()
+            header.tcm_family = UInt8(AF_UNSPEC)
+            header.tcm_ifindex = device.ifindex
+            header.tcm_handle = spec.handle
+            header.tcm_parent = spec.parent
+            let rateBytes = spec.rate / 8
+            let ceilBytes = spec.ceil / 8
+            var options = tc_htb_opt()
+            options.rate = ratespec(bytesPerSecond: rateBytes)
+            options.ceil = ratespec(bytesPerSecond: ceilBytes)
+            options.buffer = transmitTicks(bytes: spec.burst, bytesPerSecond: rateBytes)
+            options.cbuffer = transmitTicks(bytes: spec.burst, bytesPerSecond: ceilBytes)
+            options.quantum = spec.quantum
+            var steps = [nlmsg_append(message, &header, MemoryLayout<tcmsg>.size, Int32(NLMSG_ALIGNTO)),
+                         nla_put_string(message, Int32(TCA_KIND), "htb")]
+            guard let nest = nla_nest_start(message, Int32(TCA_OPTIONS)) else {
+                nlmsg_free(message)
+                return (-Int32(NLE_NOMEM), nil)
             }
-            var message: OpaquePointer?
-            rc = rtnl_class_build_add_request(htbClass, replace ? NLM_F_REPLACE : (NLM_F_CREATE | NLM_F_EXCL), &message)
-            return (rc, message)
+            steps.append(nla_put(message, Int32(TCA_HTB_PARMS), Int32(MemoryLayout<tc_htb_opt>.size), &options))
+            // Rates past 32 bits (34 Gbit/s and up) go in their own attributes, as tc does.
+            if rateBytes > UInt64(UInt32.max) { steps.append(nla_put_u64(message, Int32(TCA_HTB_RATE64), rateBytes)) }
+            if ceilBytes > UInt64(UInt32.max) { steps.append(nla_put_u64(message, Int32(TCA_HTB_CEIL64), ceilBytes)) }
+            steps.append(nla_nest_end(message, nest))
+            if let failed = steps.first(where: { $0 < 0 }) {
+                nlmsg_free(message)
+                return (failed, nil)
+            }
+            return (0, message)
         }
+    }
+
+    /// A rate for HTB's fixed-size ratespec: saturated at 32 bits (the 64-bit attribute
+    /// carries the rest), Ethernet link layer (no rate table needed).
+    private static func ratespec(bytesPerSecond: UInt64) -> tc_ratespec {
+        var spec = tc_ratespec()
+        spec.rate = UInt32(min(bytesPerSecond, UInt64(UInt32.max)))
+        spec.linklayer = UInt8(TC_LINKLAYER_ETHERNET.rawValue)
+        return spec
+    }
+
+    /// How long sending `bytes` takes at the rate, in the kernel's packet-scheduler ticks:
+    /// HTB's burst unit. Computed as libnl does (microseconds, truncated, then ticks), so a
+    /// tree built before this builder reads back with the same burst.
+    private static func transmitTicks(bytes: UInt32, bytesPerSecond: UInt64) -> UInt32 {
+        guard bytesPerSecond > 0 else { return 0 }
+        let microseconds = Double(bytes) / Double(bytesPerSecond) * 1_000_000
+        return nl_us2ticks(UInt32(min(microseconds, Double(UInt32.max))))
     }
 
     static func deleteClass(_ device: Device, handle: UInt32, parent: UInt32) -> NetlinkRequest {
