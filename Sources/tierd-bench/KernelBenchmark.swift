@@ -178,26 +178,31 @@ struct KernelBenchmark {
             log(String(format: "  tier change p50 %.0f us p99 %.0f us (%d samples)", changes.p50Microseconds, changes.p99Microseconds, changes.samples))
 
             // Unthrottled -> throttled, as the daemon does it: the user takes a ready class (its
-            // rate set in place), gets its leaf-less filters, and nothing is created (timed).
+            // rate set in place), gets its filters, and nothing is created (timed).
             // Then, untimed for the user, what the daemon does on its next tick: refill the
             // ready classes (timed apart: off the user's path); and the user's removal, which
             // deletes the class because the ready ones are complete again (so every sample pays
             // a real creation in the refill, none is a parked class coming back).
             var refills: [Double] = []
-            settle()
-            let moves = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
+            // The spare user for sample `index`, now in tier A.
+            func newlyThrottled(_ index: Int) -> BenchUser {
                 let slot = largeTreeUsers + index % spare
                 users[slot].download = Self.tierA.0
                 users[slot].upload = Self.tierA.1
+                return users[slot]
+            }
+            settle()
+            let moves = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
+                let user = newlyThrottled(index)
                 let start = ContinuousClock.now
-                let report = try second.apply([users[slot].shaped], removing: [])
+                let report = try second.apply([user.shaped], removing: [])
                 let elapsed = start.duration(to: .now).seconds
                 try expect(report, changed: 2)
                 let refillStart = ContinuousClock.now
                 let refill = try second.replenishSpares()
                 refills.append(refillStart.duration(to: .now).seconds)
                 try expect(refill, created: 2)
-                let removal = try second.apply([], removing: [users[slot].id])
+                let removal = try second.apply([], removing: [user.id])
                 guard removal.errors.isEmpty, removal.classesDeleted == 2 else { throw BenchFailure("removal did not delete the 2 classes") }
                 return elapsed
             }
@@ -221,14 +226,12 @@ struct KernelBenchmark {
             try bare.cacheModel()
             settle()
             let creations = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
-                let slot = largeTreeUsers + index % spare
-                users[slot].download = Self.tierA.0
-                users[slot].upload = Self.tierA.1
+                let user = newlyThrottled(index)
                 let start = ContinuousClock.now
-                let report = try bare.apply([users[slot].shaped], removing: [])
+                let report = try bare.apply([user.shaped], removing: [])
                 let elapsed = start.duration(to: .now).seconds
                 try expect(report, created: 2)
-                _ = try bare.apply([], removing: [users[slot].id])
+                _ = try bare.apply([], removing: [user.id])
                 return elapsed
             }
             results.tierChange.append(LatencyResult(

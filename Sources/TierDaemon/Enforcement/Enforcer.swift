@@ -35,14 +35,8 @@ public final class Enforcer {
         let started = ContinuousClock.now
         do {
             let report = try shaper.converge(to: desired)
-            let elapsed = started.duration(to: .now)
-            lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            lastReport = report
-            lastApplyAt = now
+            record(report, started: started, now: now)
             lastFullConvergeAt = now
-            pendingErrors = report.errors
-            totals.add(report)
-            logErrors(report)
             if report.errors.isEmpty {
                 // Now, in the pass that already took its time, rather than in the next tier change.
                 do { try shaper.cacheModel() } catch {
@@ -68,14 +62,8 @@ public final class Enforcer {
         let started = ContinuousClock.now
         do {
             let report = try shaper.apply(users, removing: removing)
-            let elapsed = started.duration(to: .now)
-            lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            lastReport = report
-            lastApplyAt = now
             // Errors make `inSync` false: the daemon's next tick converges fully and repairs.
-            pendingErrors = report.errors
-            totals.add(report)
-            logErrors(report)
+            record(report, started: started, now: now)
             return report
         } catch {
             logger.warning("incremental change impossible; converging fully", metadata: ["error": "\(error)"])
@@ -93,13 +81,7 @@ public final class Enforcer {
         let started = ContinuousClock.now
         do {
             let report = try shaper.replenishSpares()
-            let elapsed = started.duration(to: .now)
-            lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            lastReport = report
-            lastApplyAt = now
-            pendingErrors = report.errors
-            totals.add(report)
-            logErrors(report)
+            record(report, started: started, now: now)
             return report
         } catch {
             logger.warning("could not refill ready classes; converging fully at the next tick", metadata: ["error": "\(error)"])
@@ -114,6 +96,17 @@ public final class Enforcer {
 
     /// Whether a kernel notification concerns tierd's devices.
     public func concerns(_ event: TCEvent) -> Bool { shaper.concerns(event) }
+
+    /// What every pass leaves for health and metrics: its report, duration and errors.
+    private func record(_ report: ConvergeReport, started: ContinuousClock.Instant, now: Double) {
+        let elapsed = started.duration(to: .now)
+        lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        lastReport = report
+        lastApplyAt = now
+        pendingErrors = report.errors
+        totals.add(report)
+        logErrors(report)
+    }
 
     private func logErrors(_ report: ConvergeReport) {
         for error in report.errors.prefix(20) {
