@@ -120,16 +120,9 @@ struct DirectionModel {
             return
         }
         let handle: UInt32
-        if let existing = classOf[user] {
+        // The user's own class, else a ready one: either way only its rate changes, in place.
+        if let existing = classOf[user] ?? spares.popLast() {
             handle = existing
-            let spec = ClassSpec.user(handle: handle, parent: TCHandle.make(TCHandle.major(handle), 0), rate: wanted.rate, mtu: device.mtu)
-            if let state = classes[handle], !spec.matches(state) {
-                plan.classChanges.append(TCRequests.putClass(device, spec, replace: true))
-                classes[handle] = Self.state(of: spec)
-            }
-            if leafOf[handle] == nil { addLeaf(to: handle, into: &plan) }
-        } else if let spare = spares.popLast() {
-            handle = spare
             classOf[user] = handle
             let spec = ClassSpec.user(handle: handle, parent: TCHandle.make(TCHandle.major(handle), 0), rate: wanted.rate, mtu: device.mtu)
             if classes[handle].map({ !spec.matches($0) }) ?? true {

@@ -27,6 +27,7 @@ struct ScaleCommand: ParsableCommand {
     }
 
     func run() throws {
+        NamespaceRegistry.installSignalCleanup()
         let records = BenchUser.make(count: users, throttled: users)
         let desired = records.map { record in
             var user = record.shaped
