@@ -32,8 +32,7 @@ struct DirectionModel {
     private var structural: [UInt32: [FilterState]] = [:]
     private var minorsUsed: [Int: Set<UInt32>] = [:]
     private var minorAllocators: [Int: HandleAllocator] = [:]
-    private var nodesUsed: [BucketKey: Set<UInt32>] = [:]
-    private var nodeAllocators: [BucketKey: HandleAllocator] = [:]
+    private var buckets: BucketNodes
     private var leafMajors: HandleAllocator
     /// How many ready classes to keep, and the ones there are (class and leaf, no filters):
     /// a newly throttled user takes one and only its rate changes (see
@@ -70,12 +69,9 @@ struct DirectionModel {
             }
         }
         for qdisc in state.qdiscs where userClasses.contains(qdisc.parent) { leafOf[qdisc.parent] = qdisc.handle }
+        buckets = BucketNodes(state.filters)
         var owner: [IPPrefix: UInt32] = [:]
         for filter in state.filters {
-            if filter.handle >> 20 < 0x800 {
-                let key = BucketKey(qdisc: filter.parent, table: filter.handle >> 20, bucket: (filter.handle >> 12) & 0xFF)
-                nodesUsed[key, default: []].insert(filter.handle & 0xFFF)
-            }
             guard case .address(let prefix) = filter.role else {
                 structural[filter.parent, default: []].append(filter)
                 continue
@@ -255,21 +251,8 @@ struct DirectionModel {
             }
             for filter in existing { deleteFilter(filter, into: &plan) }
             filters[qdisc]?[prefix] = nil
-            var placed: (FilterPlacement, UInt32)?
-            let candidates = AddressFamily.placements(of: prefix)
-            let choices = FilterPlacement.choose(candidates) { nodesUsed[BucketKey(qdisc: qdisc, table: $0.table.id, bucket: $0.bucket)]?.count ?? 0 }
-            for placement in choices {
-                let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)
-                if nodeAllocators[key] == nil {
-                    nodeAllocators[key] = HandleAllocator(ranges: [1...Layout.maxNodeID], used: nodesUsed[key] ?? [])
-                }
-                if let node = nodeAllocators[key]!.next() {
-                    nodesUsed[key, default: []].insert(node)
-                    placed = (placement, node)
-                    break
-                }
-            }
-            guard let (placement, node) = placed else {
+            guard let (placement, node) = buckets.take(prefix, on: qdisc) else {
+                let candidates = AddressFamily.placements(of: prefix)
                 plan.errors.append(TrafficControlError(operation: "create filter", object: "\(prefix) (qdisc \(TCHandle.text(qdisc))) on \(device.name)",
                                                        reason: "u32 bucket \(candidates[0].bucket) of table \(String(candidates[0].table.id, radix: 16)): is full (4095 filters)\(candidates.count > 1 ? ", and so are the other buckets it fits" : "")"))
                 return false
@@ -293,9 +276,7 @@ struct DirectionModel {
 
     private mutating func deleteFilter(_ filter: FilterState, into plan: inout DirectionPlan) {
         plan.filterDeletes.append(TCRequests.deleteFilter(device, filter))
-        let key = BucketKey(qdisc: filter.parent, table: filter.handle >> 20, bucket: (filter.handle >> 12) & 0xFF)
-        nodesUsed[key]?.remove(filter.handle & 0xFFF)
-        nodeAllocators[key]?.release(filter.handle & 0xFFF)
+        buckets.release(filter)
     }
 
     private static func state(of spec: ClassSpec) -> ClassState {

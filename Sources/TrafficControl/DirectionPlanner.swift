@@ -199,33 +199,12 @@ struct DirectionPlanner {
                 wantedFilters[Layout.shardQdisc(index), default: []].append((prefix, handle))
             }
         }
-        // Node ids in use and filters per bucket (those this plan deletes included: their ids
-        // are not reused in the same batch), only built when a filter is to be created.
-        var buckets: (used: [BucketKey: Set<UInt32>], load: [BucketKey: Int])?
-        var nodeAllocators: [BucketKey: HandleAllocator] = [:]
+        // Node ids in use per bucket (those this plan deletes included: their ids are not reused
+        // in the same batch), only gathered when a filter is to be created.
+        var buckets: BucketNodes?
         func placeNewFilter(_ prefix: IPPrefix, on qdisc: UInt32) -> (FilterPlacement, UInt32)? {
-            if buckets == nil {
-                var used: [BucketKey: Set<UInt32>] = [:]
-                for filter in actual.filters where filter.handle >> 20 < 0x800 {
-                    used[BucketKey(qdisc: filter.parent, table: filter.handle >> 20, bucket: (filter.handle >> 12) & 0xFF), default: []]
-                        .insert(filter.handle & 0xFFF)
-                }
-                buckets = (used, used.mapValues(\.count))
-            }
-            let choices = FilterPlacement.choose(AddressFamily.placements(of: prefix)) {
-                buckets!.load[BucketKey(qdisc: qdisc, table: $0.table.id, bucket: $0.bucket), default: 0]
-            }
-            for placement in choices {
-                let key = BucketKey(qdisc: qdisc, table: placement.table.id, bucket: placement.bucket)
-                if nodeAllocators[key] == nil {
-                    nodeAllocators[key] = HandleAllocator(ranges: [1...Layout.maxNodeID], used: buckets!.used[key] ?? [])
-                }
-                if let node = nodeAllocators[key]!.next() {
-                    buckets!.load[key, default: 0] += 1
-                    return (placement, node)
-                }
-            }
-            return nil
+            if buckets == nil { buckets = BucketNodes(actual.filters) }
+            return buckets!.take(prefix, on: qdisc)
         }
         let qdiscsWithFilters = Set(wantedFilters.keys).union(filtersByQdisc.keys)
         for qdisc in qdiscsWithFilters.sorted() {

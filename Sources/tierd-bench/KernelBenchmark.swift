@@ -161,15 +161,7 @@ struct KernelBenchmark {
             var desired = base
             settle()
             let changes = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
-                let position = (index * 7919) % desired.count
-                let toB = desired[position].download == Self.tierA.0
-                desired[position].download = toB ? Self.tierB.0 : Self.tierA.0
-                desired[position].upload = toB ? Self.tierB.1 : Self.tierA.1
-                let start = ContinuousClock.now
-                let report = try second.apply([desired[position]], removing: [])
-                let elapsed = start.duration(to: .now).seconds
-                try expect(report, changed: 2)
-                return elapsed
+                try timedTierSwap(&desired[(index * 7919) % desired.count], on: second)
             }
             results.tierChange.append(LatencyResult(
                 name: "tier change (throttled -> throttled), apply", throttledUsers: largeTreeUsers, userClassesPresent: classes,
@@ -253,15 +245,7 @@ struct KernelBenchmark {
             _ = try shaper.converge(to: desired)
             try shaper.cacheModel()
             return try series(budget: .infinity, minimum: smallTreeChanges, maximum: smallTreeChanges) { index in
-                let position = index % count
-                let toB = desired[position].download == Self.tierA.0
-                desired[position].download = toB ? Self.tierB.0 : Self.tierA.0
-                desired[position].upload = toB ? Self.tierB.1 : Self.tierA.1
-                let start = ContinuousClock.now
-                let report = try shaper.apply([desired[position]], removing: [])
-                let elapsed = start.duration(to: .now).seconds
-                try expect(report, changed: 2)
-                return elapsed
+                try timedTierSwap(&desired[index % count], on: shaper)
             }
         }
         log(String(format: "  p50 %.0f us p99 %.0f us", summary.p50Microseconds, summary.p99Microseconds))
@@ -276,6 +260,19 @@ struct KernelBenchmark {
     /// would otherwise compete with the first samples of the next measurement.
     private func settle() {
         Thread.sleep(forTimeInterval: 0.5)
+    }
+
+    /// Moves `user` between tier A and tier B with `Shaper.apply`; the call's time, which must
+    /// have changed both directions' classes in place.
+    private func timedTierSwap(_ user: inout ShapedUser, on shaper: Shaper) throws -> Double {
+        let toB = user.download == Self.tierA.0
+        user.download = toB ? Self.tierB.0 : Self.tierA.0
+        user.upload = toB ? Self.tierB.1 : Self.tierA.1
+        let start = ContinuousClock.now
+        let report = try shaper.apply([user], removing: [])
+        let elapsed = start.duration(to: .now).seconds
+        try expect(report, changed: 2)
+        return elapsed
     }
 
     /// Runs `sample` until `maximum` samples, or the budget is spent and `minimum` are taken.
