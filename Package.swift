@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers import downward only:
 //   tierd, tierctl, tierd-bench  ->  TierDaemon  ->  TrafficControl, Feed, Scoring, Control
-//   TrafficControl -> CNetlink (the only target that touches netlink)
+//   TrafficControl -> CNetlink, CLibBPF, CTierdBPF (the only target that touches netlink and BPF)
 //   Feed -> Scoring (event types)
 //   Scoring, Control: no project dependencies; Scoring does no I/O at all.
 let package = Package(
@@ -31,9 +31,16 @@ let package = Package(
             pkgConfig: "libnl-route-3.0",
             providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibBPF",
+            pkgConfig: "libbpf",
+            providers: [.apt(["libbpf-dev"])]
+        ),
+        // The compiled BPF classifier (bpf/classify.bpf.c), embedded by scripts/gen-bpf.sh.
+        .target(name: "CTierdBPF"),
         .target(
             name: "TrafficControl",
-            dependencies: ["CNetlink"]
+            dependencies: ["CNetlink", "CLibBPF", "CTierdBPF"]
         ),
         .target(name: "Scoring", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(

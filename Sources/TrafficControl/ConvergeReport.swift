@@ -9,6 +9,9 @@ public struct ConvergeReport: Sendable, Equatable {
     public var filtersDeleted = 0
     public var qdiscsCreated = 0
     public var qdiscsDeleted = 0
+    /// Classifier map entries written (an address bound to a class) and deleted.
+    public var entriesSet = 0
+    public var entriesDeleted = 0
     /// Failures, each naming its object; the rest of the batch was still applied.
     public var errors: [TrafficControlError] = []
 
@@ -17,5 +20,6 @@ public struct ConvergeReport: Sendable, Equatable {
     /// Total number of kernel objects created, changed or deleted.
     public var totalChanges: Int {
         classesCreated + classesChanged + classesDeleted + filtersCreated + filtersDeleted + qdiscsCreated + qdiscsDeleted
+            + entriesSet + entriesDeleted
     }
 }

@@ -1,27 +1,25 @@
 import CNetlink
+import Glibc
 
-/// Programs tierd's traffic control tree on one interface (download) and its IFB (upload).
+/// Programs tierd's traffic control on one interface (download) and its IFB (upload).
 ///
-/// The tree, on each device (see `Layout` for details, DESIGN.md "Kernel layout" for why):
-/// - root HTB `7164:` (default 0: unclassified traffic is not shaped) — the ownership marker;
-/// - shard classes `7164:1`...`7164:100` (rate = ceil = 400 Gbit/s), each with an inner HTB
-///   qdisc whose major comes from `0x7200` upwards (all in one kernel qdisc-hash bucket);
-/// - one class per throttled user inside a shard (`<shard major>:<minor>`, rate = ceil), with
-///   a leaf qdisc (`leafQdiscKind`) whose major is allocated from the remaining majors;
-/// - on the root and on every inner qdisc, u32 filters: prio 1 IPv4 / prio 2 IPv6, hash tables
-///   1: (IPv4 hosts, last byte), 2: (IPv4 /24-/31, third byte), 3: (shorter IPv4, linear),
-///   4: (IPv6 hosts, last byte), 5: (IPv6 /64-/127, byte 7), 6: (shorter IPv6, linear);
-///   root filters send an address to its user's shard class, inner filters to the user class.
-///   Download keys on the destination address, upload (IFB) on the source address.
-/// - on the interface, an ingress qdisc with one u32 match-all per family, action mirred
-///   egress redirect to the IFB.
-/// The user -> class mapping is never stored: it is read back from the inner filters, which
-/// is how a restarted daemon adopts the tree without touching it.
+/// The layout, on each device (`Layout`, and docs/design.md for why):
+/// - root HTB `7164:` (default 0: unclassified traffic is not shaped), the ownership marker;
+/// - shard classes `7164:1`... (never limiting), each holding an inner HTB qdisc (majors from
+///   `0x7200` up), because the kernel walks all of a qdisc's classes on every class add;
+/// - one class per throttled user inside a shard (rate = ceil), with a leaf qdisc;
+/// - the BPF classifier (`Classifier`, `bpf/classify.bpf.c`): on the interface's clsact
+///   egress, destination address -> download class in `skb->priority`; on its clsact
+///   ingress, source address -> upload class, and a redirect of throttled users' packets to
+///   the IFB; on both root HTBs, `skb->priority` -> shard class. The address -> class
+///   bindings are entries in the classifier's maps, one per address or prefix.
+/// Nothing is stored outside the kernel: a restarted daemon finds its classifier from the
+/// filters, the user -> class mapping from the map entries, and adopts everything as it is.
 ///
-/// Two ways in: `converge(to:)` dumps both trees and sends the difference (start-up, reload,
-/// periodic and drift-triggered reconcile: the source of truth); `apply(_:removing:)` changes
-/// a few users from a cached `DirectionModel` without any dump (tier changes: O(changed users)).
-/// The cache is built at the first `apply` after a converge and dropped on any kernel error.
+/// Two ways in: `converge(to:)` reads both trees and the maps and applies the difference
+/// (start-up, reload, periodic and drift-triggered reconcile: the source of truth);
+/// `apply(_:removing:)` changes a few users from the engines the last converge left, without
+/// reading anything. Both plan through `DirectionEngine`, the one place that decides.
 ///
 /// Not Sendable: it owns a netlink socket and must be used from one actor or thread.
 public final class Shaper {
@@ -32,19 +30,12 @@ public final class Shaper {
     /// them, else "pfifo" (with an explicit limit).
     public private(set) var leafQdiscKind = "pfifo"
     private var prepared = false
-    /// Both devices' state as `prepare()` read it, kept only when prepare changed nothing
-    /// (an adoption): the converge that follows diffs against it instead of reading the whole
-    /// tree again, which halves a restart's cost. Used once; anything else clears it.
-    private var preparedStates: [DirectionState]?
-    /// user id -> class handle per direction, from the last converge (for counters).
-    private var downloadAssignment: [String: UInt32] = [:]
-    private var uploadAssignment: [String: UInt32] = [:]
-    /// The cached trees (download, upload) that `apply` changes without a dump; nil until the
-    /// first `apply` after a converge builds them, and dropped on any kernel error.
-    private var models: [DirectionModel]?
-    /// What the next model is built from: the desired state of the last converge and, when
-    /// that converge changed nothing, the dumps it already read (else `apply` dumps once).
-    private var modelBasis: (wanted: [[WantedClass]], states: [DirectionState]?)?
+    private var classifier: Classifier?
+    /// The engines (download, upload) of the last converge, kept while the kernel took every
+    /// change since: `apply` plans from them without reading the kernel.
+    private var engines: [DirectionEngine]?
+    /// user id -> class handle per direction, kept for counters when the engines are dropped.
+    private var assignments: [[String: UInt32]] = [[:], [:]]
     /// Interface indexes of the devices programmed by the last converge (for `concerns`).
     public private(set) var deviceIndexes: Set<Int32> = []
 
@@ -56,9 +47,16 @@ public final class Shaper {
 
     // MARK: devices
 
+    /// The subscriber-facing interface; refused unless it is an Ethernet-type device (the
+    /// classifier reads the Ethernet header).
     private func interface() throws -> Device {
         guard let device = try reader.device(named: configuration.interface) else {
+            deviceIndexes = []
             throw TrafficControlError(operation: "look up link", object: configuration.interface, reason: "no such device")
+        }
+        guard device.arpType == 1 /* ARPHRD_ETHER */ else {
+            throw TrafficControlError(operation: "prepare", object: configuration.interface,
+                                      reason: "link type \(device.arpType) is not Ethernet; tierd's classifier reads Ethernet frames")
         }
         return device
     }
@@ -67,40 +65,27 @@ public final class Shaper {
         guard let device = try reader.device(named: configuration.ifb) else {
             throw TrafficControlError(operation: "look up link", object: configuration.ifb, reason: "no such device (prepare() creates it)")
         }
+        try Self.checkIsIFB(device)
         return device
+    }
+
+    /// A device under the configured IFB name that is not an IFB is someone else's: putting
+    /// HTB on it and redirecting every subscriber's upload there would blackhole the upload.
+    private static func checkIsIFB(_ device: Device) throws {
+        guard device.kind == "ifb" else {
+            throw TrafficControlError(operation: "prepare", object: device.name,
+                                      reason: "exists and is \(device.kind.map { "a \($0) device" } ?? "not a virtual device"), not an IFB; refusing to use it (configure another [network] ifb name)")
+        }
     }
 
     /// Creates the IFB if it is missing and brings it up.
     private func ensureIFB() throws -> Device {
         if try reader.device(named: configuration.ifb) == nil {
-            let name = configuration.ifb
-            try socket.executeOne(NetlinkRequest(operation: "create link", object: "ifb \(name)") {
-                guard let link = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
-                defer { rtnl_link_put(link) }
-                rtnl_link_set_name(link, name)
-                // HTB sizes its direct queue (where unthrottled users' packets wait) from the
-                // device's txqueuelen, and an IFB defaults to 32: give it an Ethernet-like 1000.
-                rtnl_link_set_txqlen(link, 1000)
-                let rc = rtnl_link_set_type(link, "ifb")
-                guard rc >= 0 else { return (rc, nil) }
-                var message: OpaquePointer?
-                return (rtnl_link_build_add_request(link, NLM_F_CREATE | NLM_F_EXCL, &message), message)
-            })
+            try socket.executeOne(TCRequests.addIFB(named: configuration.ifb))
         }
         var device = try ifb()
         if !device.isUp {
-            let index = device.ifindex
-            try socket.executeOne(NetlinkRequest(operation: "set link up", object: device.name) {
-                guard let link = rtnl_link_alloc(), let change = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
-                defer {
-                    rtnl_link_put(link)
-                    rtnl_link_put(change)
-                }
-                rtnl_link_set_ifindex(link, index)
-                rtnl_link_set_flags(change, UInt32(IFF_UP))
-                var message: OpaquePointer?
-                return (rtnl_link_build_change_request(link, change, 0, &message), message)
-            })
+            try socket.executeOne(TCRequests.setUp(device))
             device = try ifb()
         }
         return device
@@ -108,37 +93,25 @@ public final class Shaper {
 
     // MARK: prepare
 
-    /// Makes the fixed part of the tree exist: IFB (created, up), root HTBs with their hash
-    /// tables, the ingress qdisc and its redirect filters. Adopts tierd's own existing tree as
-    /// it is; refuses a foreign root qdisc unless `takeover`.
+    /// Makes the fixed part exist: IFB (created, up), root HTBs, the interface's clsact qdisc
+    /// and the classifier on its four attach points. Adopts tierd's own as it is; refuses a
+    /// foreign root or ingress qdisc unless `takeover`.
     public func prepare() throws {
-        preparedStates = nil
+        engines = nil
         let interface = try interface()
         let ifb = try ensureIFB()
-        // One qdisc dump serves both devices' checks (it covers the namespace anyway).
-        let before = try reader.qdiscsByDevice()
+        let qdiscs = try reader.qdiscsByDevice()
         var requests: [NetlinkRequest] = []
         for device in [interface, ifb] {
-            requests += try rootRequests(device, qdiscs: before[device.ifindex] ?? [])
+            requests += try rootRequests(device, qdiscs: qdiscs[device.ifindex] ?? [])
         }
-        requests += try ingressRequests(interface, ifb: ifb, qdiscs: before[interface.ifindex] ?? [])
+        requests += try ingressSideRequests(interface, qdiscs: qdiscs[interface.ifindex] ?? [])
         if let error = socket.execute(requests).first { throw error }
-        var unchanged = requests.isEmpty
-        var states: [DirectionState] = []
-        for (device, side) in [(interface, KeySide.destination), (ifb, KeySide.source)] {
-            let state = try reader.state(of: device, qdiscDump: unchanged ? before : nil).state
-            // Only structure here: users are converge's job.
-            let structure = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: state).structure()
-            if let error = socket.execute(structure).first { throw error }
-            unchanged = unchanged && structure.isEmpty
-            states.append(state)
-        }
-        let detection = try detectLeafKind(on: ifb, qdiscs: states[1].qdiscs, adopting: states[0].qdiscs)
-        leafQdiscKind = detection.kind
-        models = nil
-        modelBasis = nil
+        try attachClassifier(interface: interface, ifb: ifb)
+        let after = requests.isEmpty ? qdiscs : try reader.qdiscsByDevice()
+        leafQdiscKind = try detectLeafKind(on: ifb, qdiscs: after[ifb.ifindex] ?? [], adopting: after[interface.ifindex] ?? [])
+        deviceIndexes = [interface.ifindex, ifb.ifindex]
         prepared = true
-        preparedStates = unchanged && !detection.probed ? states : nil
     }
 
     /// The root HTB on `device` unless tierd's own is already there.
@@ -155,50 +128,103 @@ public final class Shaper {
         return [TCRequests.addQdisc(device, handle: Layout.rootHandle, parent: TCHandle.root, kind: "htb", replace: true)]
     }
 
-    /// Ingress qdisc and one redirect filter per address family, where missing.
-    private func ingressRequests(_ interface: Device, ifb: Device, qdiscs: [QdiscState]) throws -> [NetlinkRequest] {
-        guard qdiscs.contains(where: { $0.parent == TCHandle.ingressParent }) else {
-            return [TCRequests.addQdisc(interface, handle: TCHandle.ingress, parent: TCHandle.ingressParent, kind: "ingress")]
-                + AddressFamily.allCases.map { TCRequests.addRedirect(interface, family: $0, to: ifb) }
+    /// A clsact qdisc on the interface, where the classifier hooks in. An existing clsact with
+    /// only tierd's filters is kept; the classic `ingress` qdisc of tierd's earlier u32 layout
+    /// (u32 redirects at priorities 1 and 2 only) is replaced; anything else on the ingress
+    /// side is someone else's, refused like a foreign root unless `takeover`.
+    private func ingressSideRequests(_ interface: Device, qdiscs: [QdiscState]) throws -> [NetlinkRequest] {
+        let create = TCRequests.addQdisc(interface, handle: TCHandle.clsactHandle, parent: TCHandle.clsactParent, kind: "clsact")
+        guard let existing = qdiscs.first(where: { $0.parent == TCHandle.clsactParent }) else { return [create] }
+        let replace = [TCRequests.deleteQdisc(interface, handle: existing.handle, parent: TCHandle.clsactParent, kind: existing.kind), create]
+        let foreign: [FilterState]
+        if existing.kind == "clsact" {
+            foreign = try reader.hooks(of: interface, qdiscs: qdiscs).filter { !$0.isTierd }
+            if foreign.isEmpty { return [] }
+        } else {
+            let filters = try reader.filters(of: interface, parent: TCHandle.clsactHandle)
+            let earlierTierd = existing.kind == "ingress" && qdiscs.contains { $0.parent == TCHandle.root && $0.handle == Layout.rootHandle }
+                && filters.allSatisfy { $0.kind == "u32" && ($0.priority == 1 || $0.priority == 2) }
+            if earlierTierd { return replace }
+            foreign = filters
         }
-        let filters = try reader.filters(of: interface, parent: TCHandle.ingress)
-        return AddressFamily.allCases.filter { family in
-            !filters.contains { $0.priority == family.priority && $0.proto == family.ethertype && $0.redirectIfindex == Int(ifb.ifindex) }
-        }.map { TCRequests.addRedirect(interface, family: $0, to: ifb) }
+        guard configuration.takeover else {
+            throw TrafficControlError(operation: "prepare", object: "\(existing.kind) qdisc on \(interface.name)",
+                                      reason: "foreign ingress qdisc (\(foreign.count) filters not tierd's); set takeover = true to replace it")
+        }
+        return replace
     }
 
-    /// Whether the IFB is up and the ingress redirects to it are in place (cheap: one link
-    /// lookup and one small filter dump), so converge can repair drift of the fixed part.
-    private func fixedTreeIntact() throws -> Bool {
-        guard let ifb = try reader.device(named: configuration.ifb), ifb.isUp else { return false }
-        let filters = try reader.filters(of: interface(), parent: TCHandle.ingress)
-        return AddressFamily.allCases.allSatisfy { family in
-            filters.contains { $0.priority == family.priority && $0.proto == family.ethertype && $0.redirectIfindex == Int(ifb.ifindex) }
+    /// The classifier on its four attach points: adopted from the filters when they run this
+    /// version, else loaded (keeping the maps of whatever is attached), and attached wherever
+    /// a point has no filter or one running another program instance. The maps' fixed
+    /// entries (shard majors, the IFB's index) are checked and set.
+    private func attachClassifier(interface: Device, ifb: Device) throws {
+        let hooks = try reader.filters(of: interface, parent: TCHandle.clsactEgress) + reader.filters(of: interface, parent: TCHandle.clsactIngress)
+        let roots = [interface.ifindex: try reader.filters(of: interface, parent: Layout.rootHandle),
+                     ifb.ifindex: try reader.filters(of: ifb, parent: Layout.rootHandle)]
+        let points: [(Device, UInt32, Classifier.Program, [FilterState])] = [
+            (interface, TCHandle.clsactEgress, .down, hooks), (interface, TCHandle.clsactIngress, .up, hooks),
+            (interface, Layout.rootHandle, .shard, roots[interface.ifindex]!), (ifb, Layout.rootHandle, .shard, roots[ifb.ifindex]!),
+        ]
+        func attached(_ parent: UInt32, _ filters: [FilterState]) -> FilterState? {
+            filters.first { $0.parent == parent && $0.isTierd && $0.handle == Layout.filterHandle }
         }
+        if classifier == nil {
+            var ids: [Classifier.Program: UInt32] = [:]
+            for (_, parent, program, filters) in points {
+                if let filter = attached(parent, filters), let id = filter.programID,
+                   Classifier.program(named: filter.programName ?? "")?.current == true { ids[program] = id }
+            }
+            if !ids.isEmpty { classifier = Classifier.adopt(programIDs: ids) }
+        }
+        if classifier?.isComplete != true { classifier = try Classifier.load(reusing: classifier) }
+        guard let classifier else { return }
+        var requests: [NetlinkRequest] = []
+        for (device, parent, program, filters) in points where attached(parent, filters)?.programID != classifier.programID(program) {
+            requests.append(TCRequests.putClassifier(device, parent: parent, program: program, descriptor: classifier.programs[program]!,
+                                                     classid: program == .shard ? Layout.rootHandle : nil))
+        }
+        var errors = socket.execute(requests)
+        errors += Self.fixedEntries(of: classifier, ifb: ifb)
+        if let error = errors.first { throw error }
+    }
+
+    /// shard_of (inner major -> shard class minor) and up_config (the IFB's index): fixed
+    /// entries, checked on every prepare and set where they differ.
+    private static func fixedEntries(of classifier: Classifier, ifb: Device) -> [TrafficControlError] {
+        var wanted: [(BPFMap, UInt32, UInt32)] = Layout.shardMajors.enumerated().map { index, major in
+            (classifier.maps["shard_of"]!, major, TCHandle.minor(Layout.shardClass(index)))
+        }
+        wanted.append((classifier.maps["up_config"]!, 0, UInt32(bitPattern: ifb.ifindex)))
+        var errors: [TrafficControlError] = []
+        for (map, key, value) in wanted {
+            let bytes = withUnsafeBytes(of: key) { Array($0) }
+            if map.value(bytes) == value { continue }
+            if let code = map.set(bytes, value) {
+                errors.append(TrafficControlError(operation: "set map entry", object: "\(map.name)[\(key)]", reason: String(cString: strerror(code)), errno: code))
+            }
+        }
+        return errors
     }
 
     /// Tries fq_codel, then cake, as a leaf of a temporary class under tierd's IFB root;
-    /// falls back to pfifo. Detected, never assumed: test kernels often lack both.
-    /// `existing`: the device's qdiscs, `other`: the other device's (as `prepare` read them).
-    /// `probed` tells whether a probe class was created (and deleted) to find out.
-    private func detectLeafKind(on device: Device, qdiscs existing: [QdiscState], adopting other: [QdiscState]) throws -> (kind: String, probed: Bool) {
+    /// falls back to pfifo. Detected, never assumed: test kernels often lack both. A tree being
+    /// adopted keeps the kind its leaves have (no probe object on a restart).
+    private func detectLeafKind(on device: Device, qdiscs existing: [QdiscState], adopting other: [QdiscState]) throws -> String {
         let probeClass = TCHandle.make(Layout.rootMajor, 0xFFFF)
         let leaves = (existing + other).filter { Layout.isLeafMajor(TCHandle.major($0.handle)) && $0.parent != TCHandle.root }
         let leafKinds = Set(leaves.map(\.kind))
-        // Adopting a tree: its leaves are what an earlier detection chose on this kernel. Probing
-        // again would create and delete a class on every restart, which a restart must not do.
-        if let adopted = ["fq_codel", "cake", "pfifo"].first(where: leafKinds.contains) { return (adopted, false) }
+        if let adopted = ["fq_codel", "cake", "pfifo"].first(where: leafKinds.contains) { return adopted }
         var majors = HandleAllocator(ranges: Layout.leafMajors, used: Set(existing.map { TCHandle.major($0.handle) }).union(Layout.reservedMajors))
-        guard let major = majors.next() else { return ("pfifo", false) }
+        guard let major = majors.next() else { return "pfifo" }
         try socket.executeOne(TCRequests.putClass(device, ClassSpec.user(handle: probeClass, parent: Layout.rootHandle,
                                                                          rate: 1_000_000, mtu: device.mtu), replace: false))
         defer { _ = socket.execute([TCRequests.deleteClass(device, handle: probeClass, parent: Layout.rootHandle)]) }
         for kind in ["fq_codel", "cake"] {
-            if leafKinds.contains(kind) { return (kind, true) }
             let probe = TCRequests.addQdisc(device, handle: TCHandle.make(major, 0), parent: probeClass, kind: kind, replace: true)
-            if socket.execute([probe]).isEmpty { return (kind, true) }
+            if socket.execute([probe]).isEmpty { return kind }
         }
-        return ("pfifo", true)
+        return "pfifo"
     }
 
     // MARK: converge
@@ -207,177 +233,168 @@ public final class Shaper {
     /// Kernel refusals do not throw: they come back in the report, each with its object, and
     /// the next converge retries them. Throws only when the state cannot be read at all.
     public func converge(to desired: [ShapedUser]) throws -> ConvergeReport {
-        if try !prepared || !fixedTreeIntact() { try prepare() }
-        var interface = try interface()
-        var ifb = try ifb()
-        var actuals = try preparedStates ?? [reader.state(of: interface).state, reader.state(of: ifb).state]
-        preparedStates = nil
-        if !actuals.allSatisfy(\.hasTierdRoot) {
-            // Someone removed a root qdisc since prepare(): rebuild the fixed part, then diff.
-            try prepare()
-            interface = try self.interface()
-            ifb = try self.ifb()
-            actuals = [try reader.state(of: interface).state, try reader.state(of: ifb).state]
-            preparedStates = nil
-        }
-        deviceIndexes = [interface.ifindex, ifb.ifindex]
-        models = nil
-        var report = ConvergeReport()
-        var requests: [NetlinkRequest] = []
-        var wantedLists: [[WantedClass]] = []
-        let directions: [(Device, KeySide, KeyPath<ShapedUser, UInt64?>, DirectionState)] = [
-            (interface, .destination, \.download, actuals[0]), (ifb, .source, \.upload, actuals[1]),
-        ]
-        for (device, side, rate, actual) in directions {
+        engines = nil
+        if try !prepared || !fixedPartIntact() { try prepare() }
+        let devices = [try interface(), try ifb()]
+        let qdiscs = try reader.qdiscsByDevice()
+        let sides: [KeySide] = [.destination, .source]
+        let rates: [KeyPath<ShapedUser, UInt64?>] = [\.download, \.upload]
+        var built: [DirectionEngine] = []
+        var plans: [DirectionPlan] = []
+        for direction in 0..<2 {
+            let state = try reader.state(of: devices[direction], maps: classifier?.addressMaps(sides[direction]), qdiscDump: qdiscs).state
             let wanted = desired.compactMap { user in
-                user[keyPath: rate].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
+                user[keyPath: rates[direction]].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
             }
-            wantedLists.append(wanted)
-            let plan = DirectionPlanner(device: device, side: side, leafKind: leafQdiscKind, actual: actual,
-                                        spares: configuration.spareClasses).plan(wanted)
-            plan.count(into: &report)
-            report.errors += plan.errors
-            requests += plan.ordered
-            if side == .destination { downloadAssignment = plan.assignment } else { uploadAssignment = plan.assignment }
+            var engine = DirectionEngine(device: devices[direction], side: sides[direction], leafKind: leafQdiscKind, state: state,
+                                         wanted: wanted, spares: configuration.spareClasses)
+            var plan = DirectionPlan()
+            engine.converge(wanted, into: &plan)
+            built.append(engine)
+            plans.append(plan)
         }
-        report.errors += socket.execute(requests)
-        modelBasis = (wantedLists, requests.isEmpty ? actuals : nil)
-        return report
+        deviceIndexes = Set(devices.map(\.ifindex))
+        return execute(plans, engines: built)
+    }
+
+    /// Whether the IFB, the roots and the classifier are as `prepare` leaves them (three small
+    /// reads), so a converge repairs drift of the fixed part too.
+    private func fixedPartIntact() throws -> Bool {
+        guard let classifier, let ifb = try reader.device(named: configuration.ifb), ifb.isUp, ifb.kind == "ifb" else { return false }
+        let interface = try interface()
+        let hooks = try reader.filters(of: interface, parent: TCHandle.clsactEgress) + reader.filters(of: interface, parent: TCHandle.clsactIngress)
+        let expected: [(UInt32, Classifier.Program, [FilterState])] = [
+            (TCHandle.clsactEgress, .down, hooks), (TCHandle.clsactIngress, .up, hooks),
+            (Layout.rootHandle, .shard, try reader.filters(of: interface, parent: Layout.rootHandle)),
+            (Layout.rootHandle, .shard, try reader.filters(of: ifb, parent: Layout.rootHandle)),
+        ]
+        return expected.allSatisfy { parent, program, filters in
+            filters.contains { $0.parent == parent && $0.isTierd && $0.programID == classifier.programID(program) }
+        }
     }
 
     // MARK: incremental changes
 
-    /// Whether `apply` can work from a cached model (a converge has run since the last
-    /// failure). When false, callers must converge with the full desired state.
-    public var canApplyIncrementally: Bool { prepared && (models != nil || modelBasis != nil) }
+    /// Whether `apply` can work from the engines of the last converge (no refusal since).
+    /// When false, callers must converge with the full desired state.
+    public var canApplyIncrementally: Bool { prepared && engines != nil }
 
-    /// Changes only the given users, without dumping the kernel: `users` are their new shaping
+    /// Changes only the given users, without reading the kernel: `users` are their new shaping
     /// (nil rate: no class in that direction), `removing` the ids that need nothing any more.
     /// A rate change is one in-place class change; a newly throttled user takes a ready class
-    /// (else gets a new class and leaf) and its filters; an unthrottled one loses its filters,
-    /// and its class is parked as a ready one or deleted. Kernel refusals come back in the
-    /// report and drop the cached model, so the caller's next full converge repairs them.
-    /// Throws when no model can be had (`canApplyIncrementally` is false) or a dump fails.
+    /// (else gets a new class and leaf) and its addresses' map entries; an unthrottled one
+    /// loses its entries, and its class is parked as a ready one or deleted. Kernel refusals
+    /// come back in the report and drop the engines, so the caller's next full converge
+    /// repairs them. Throws when there is nothing to start from (`canApplyIncrementally`).
     public func apply(_ users: [ShapedUser], removing: [String]) throws -> ConvergeReport {
         let rates: [KeyPath<ShapedUser, UInt64?>] = [\.download, \.upload]
-        let report = try changeModels { model, direction, plan in
-            for id in removing { model.update(id, to: nil, into: &plan) }
+        guard let report = change({ engine, direction, plan in
+            for id in removing { engine.update(id, to: nil, into: &plan) }
             for user in users {
                 let wanted = user[keyPath: rates[direction]].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
-                model.update(user.id, to: wanted, into: &plan)
+                engine.update(user.id, to: wanted, into: &plan)
             }
-        }
-        guard let report else {
+        }) else {
             throw TrafficControlError(operation: "apply", object: "incremental change", reason: "no converged state to start from; converge first")
         }
         return report
     }
 
-    /// Whether ready classes were taken since the last converge or replenish (and the cached
-    /// model knows it): `replenishSpares()` has work to do.
-    public var needsSpares: Bool {
-        models?.contains { $0.spareDeficit > 0 } ?? false
-    }
+    /// Whether ready classes were taken since the last converge or replenish.
+    public var needsSpares: Bool { engines?.contains { $0.spareDeficit > 0 } ?? false }
 
     /// Creates the ready classes that newly throttled users took (see
-    /// `ShaperConfiguration.spareClasses`), from the cached model like `apply`. Meant to run
-    /// after the changes that took them, off their path. Refusals come back in the report and
-    /// drop the model, as in `apply`. Nothing to do without a converged state.
+    /// `ShaperConfiguration.spareClasses`), off their path. Nothing to do without engines.
     public func replenishSpares() throws -> ConvergeReport {
-        try changeModels { model, _, plan in model.replenish(into: &plan) } ?? ConvergeReport()
+        change { engine, _, plan in engine.replenish(into: &plan) } ?? ConvergeReport()
     }
 
-    /// Plans `change` on each direction's cached model (download, upload), sends the requests
-    /// and keeps the models only when the kernel took all of them. nil without a model.
-    private func changeModels(_ change: (inout DirectionModel, Int, inout DirectionPlan) -> Void) throws -> ConvergeReport? {
-        preparedStates = nil
-        guard prepared, var current = try currentModels() else { return nil }
-        // `current` must be the models' only owner: otherwise the first mutation of each of its
-        // dictionaries copies all of it (measured: ~0.4 ms per call at 10k users instead of µs).
-        models = nil
-        var report = ConvergeReport()
-        var requests: [NetlinkRequest] = []
+    /// Plans `body` on each direction's engine and applies it; nil without engines.
+    private func change(_ body: (inout DirectionEngine, Int, inout DirectionPlan) -> Void) -> ConvergeReport? {
+        guard prepared, var current = engines else { return nil }
+        // `current` must be the engines' only owner, or the first mutation copies them whole.
+        engines = nil
+        var plans: [DirectionPlan] = []
         for direction in current.indices {
             var plan = DirectionPlan()
-            change(&current[direction], direction, &plan)
+            body(&current[direction], direction, &plan)
+            plans.append(plan)
+        }
+        return execute(plans, engines: current)
+    }
+
+    /// Sends the plans in the order the kernel needs (classes and leaves, then map entries,
+    /// then deletions) and keeps the engines only when the kernel took everything.
+    private func execute(_ plans: [DirectionPlan], engines planned: [DirectionEngine]) -> ConvergeReport {
+        var report = ConvergeReport()
+        for plan in plans {
             plan.count(into: &report)
             report.errors += plan.errors
-            requests += plan.ordered
         }
-        let failures = socket.execute(requests)
-        report.errors += failures
-        // A refused request leaves the model ahead of the kernel: forget it until the next converge.
-        // (Assignments are only copied out when the model goes: sharing its dictionary would make
-        // the next change copy it whole.)
-        if failures.isEmpty {
-            models = current
-        } else {
-            downloadAssignment = current[0].classOf
-            uploadAssignment = current[1].classOf
-            models = nil
-            modelBasis = nil
-        }
-        return report
-    }
-
-    /// Builds the cache `apply` works from now, instead of at the first `apply` (which would
-    /// then pay the dump: ~0.5 s at 10k users). Nothing to do without a converge since the
-    /// last failure.
-    public func cacheModel() throws {
-        _ = try currentModels()
-    }
-
-    /// The cached models, built (from the last converge's dumps, or one fresh dump) if needed.
-    private func currentModels() throws -> [DirectionModel]? {
-        if let models { return models }
-        guard let basis = modelBasis else { return nil }
-        let devices = [try interface(), try ifb()]
-        let states = try basis.states ?? devices.map { try reader.state(of: $0).state }
+        var failures = socket.execute(plans.flatMap(\.beforeEntries))
         let sides: [KeySide] = [.destination, .source]
-        let built = devices.indices.map { index in
-            DirectionModel(device: devices[index], side: sides[index], leafKind: leafQdiscKind, state: states[index],
-                           wanted: basis.wanted[index], spares: configuration.spareClasses)
+        for (direction, plan) in plans.enumerated() where !plan.entryChanges.isEmpty {
+            guard let maps = classifier?.addressMaps(sides[direction]) else {
+                failures.append(TrafficControlError(operation: "set map entries", object: "classifier", reason: "not loaded"))
+                continue
+            }
+            for (prefix, handle) in plan.entryChanges {
+                if let error = handle.map({ maps.set(prefix, $0) }) ?? maps.delete(prefix) { failures.append(error) }
+            }
         }
-        models = built
-        modelBasis = nil
-        downloadAssignment = [:]
-        uploadAssignment = [:]
-        return built
+        failures += socket.execute(plans.flatMap(\.afterEntries))
+        report.errors += failures
+        assignments = planned.map(\.classOf)
+        // A refused change leaves an engine ahead of the kernel: forget it until the next converge.
+        engines = failures.isEmpty && plans.allSatisfy({ $0.errors.isEmpty }) ? planned : nil
+        return report
     }
 
     /// The netlink port of the shaper's socket: kernel notifications of changes it made carry
     /// it, which is how a monitor tells tierd's own changes from someone else's.
     public var netlinkPort: UInt32 { nl_socket_get_local_port(socket.handle) }
 
-    /// Whether a notified change touched one of the shaper's devices (or may have: lost events).
+    /// Whether a notified change concerns the shaper: a change on one of its devices, lost
+    /// events, or a link appearing while a device is missing (the interface coming back).
     public func concerns(_ event: TCEvent) -> Bool {
-        event.kind == .eventsLost || deviceIndexes.contains(event.ifindex)
+        switch event.kind {
+        case .eventsLost: true
+        case .linkChanged: deviceIndexes.contains(event.ifindex) ? false : deviceIndexes.count < 2
+        default: deviceIndexes.contains(event.ifindex)
+        }
     }
 
     // MARK: reading
 
-    /// Everything tierd owns, read back through netlink (not from memory).
+    /// Everything tierd owns, read back from the kernel (not from memory): the map entries
+    /// come from the maps of the classifier attached now, whoever attached it.
     public func readState() throws -> KernelState {
         let interface = try interface()
-        let download = try reader.state(of: interface).state
+        let qdiscs = try reader.qdiscsByDevice()
+        let ingressKind = qdiscs[interface.ifindex]?.first { $0.parent == TCHandle.clsactParent }?.kind
+        let hooks = try reader.hooks(of: interface, qdiscs: qdiscs[interface.ifindex] ?? [])
+        var ids: [Classifier.Program: UInt32] = [:]
+        for filter in hooks where filter.isTierd {
+            if let id = filter.programID, let program = Classifier.program(named: filter.programName ?? "")?.program { ids[program] = id }
+        }
+        let attached = Classifier.adopt(programIDs: ids)
+        let download = try reader.state(of: interface, maps: attached.addressMaps(.destination), qdiscDump: qdiscs).state
         let upload: DirectionState
         if let ifb = try reader.device(named: configuration.ifb) {
-            upload = try reader.state(of: ifb).state
+            upload = try reader.state(of: ifb, maps: attached.addressMaps(.source), qdiscDump: qdiscs).state
         } else {
-            upload = DirectionState(device: configuration.ifb, qdiscs: [], classes: [], filters: [])
+            upload = DirectionState(device: configuration.ifb, qdiscs: [], classes: [], filters: [], entries: [:])
         }
-        let hasIngress = try reader.qdiscs(of: interface).contains { $0.parent == TCHandle.ingressParent }
-        let ingress = hasIngress ? try reader.filters(of: interface, parent: TCHandle.ingress) : []
-        return KernelState(download: download, upload: upload, ingressFilters: ingress, hasIngressQdisc: hasIngress)
+        return KernelState(download: download, upload: upload, hooks: hooks, ingressQdiscKind: ingressKind)
     }
 
-    /// Class statistics per user id (users of the last converge), per direction.
+    /// Class statistics per user id (users of the last pass), per direction.
     public func counters() throws -> [String: UserCounters] {
         let download = try reader.classes(of: interface()).stats
         let upload = try reader.device(named: configuration.ifb).map { try reader.classes(of: $0).stats } ?? [:]
+        let downloadClasses = engines?[0].classOf ?? assignments[0]
+        let uploadClasses = engines?[1].classOf ?? assignments[1]
         var result: [String: UserCounters] = [:]
-        let downloadClasses = models?[0].classOf ?? downloadAssignment
-        let uploadClasses = models?[1].classOf ?? uploadAssignment
         for user in Set(downloadClasses.keys).union(uploadClasses.keys) {
             result[user] = UserCounters(download: downloadClasses[user].flatMap { download[$0] },
                                         upload: uploadClasses[user].flatMap { upload[$0] })
@@ -387,7 +404,8 @@ public final class Shaper {
 
     // MARK: teardown
 
-    /// Deletes what tierd created: both root qdiscs (if tierd's), the ingress qdisc, the IFB.
+    /// Deletes what tierd created: both root qdiscs (if tierd's), the clsact qdisc, the IFB.
+    /// The classifier's programs and maps go with the last filter and descriptor holding them.
     /// Attempts everything and throws the first failure at the end.
     public func teardown() throws {
         var errors: [TrafficControlError] = []
@@ -397,26 +415,18 @@ public final class Shaper {
             if qdiscs.contains(where: { $0.parent == TCHandle.root && $0.handle == Layout.rootHandle }) {
                 requests.append(TCRequests.deleteQdisc(interface, handle: Layout.rootHandle, parent: TCHandle.root, kind: "htb"))
             }
-            if qdiscs.contains(where: { $0.parent == TCHandle.ingressParent }) {
-                requests.append(TCRequests.deleteQdisc(interface, handle: TCHandle.ingress, parent: TCHandle.ingressParent, kind: "ingress"))
+            if let ingress = qdiscs.first(where: { $0.parent == TCHandle.clsactParent }) {
+                requests.append(TCRequests.deleteQdisc(interface, handle: ingress.handle, parent: TCHandle.clsactParent, kind: ingress.kind))
             }
         }
         errors += socket.execute(requests)
-        if let ifb = try reader.device(named: configuration.ifb) {
-            let index = ifb.ifindex
-            errors += socket.execute([NetlinkRequest(operation: "delete link", object: "ifb \(ifb.name)") {
-                guard let link = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
-                defer { rtnl_link_put(link) }
-                rtnl_link_set_ifindex(link, index)
-                var message: OpaquePointer?
-                return (rtnl_link_build_delete_request(link, &message), message)
-            }])
+        if let ifb = try reader.device(named: configuration.ifb), ifb.kind == "ifb" {
+            errors += socket.execute([TCRequests.deleteLink(ifb)])
         }
         prepared = false
-        models = nil
-        modelBasis = nil
-        downloadAssignment = [:]
-        uploadAssignment = [:]
+        classifier = nil
+        engines = nil
+        assignments = [[:], [:]]
         if let first = errors.first { throw first }
     }
 }

@@ -151,9 +151,6 @@ struct KernelBenchmark {
                                               pass: seconds <= 0.5 && adopt.totalChanges == 0 && adopt.errors.isEmpty)
             log(String(format: "  adoption %.3f s, %d objects changed", seconds, adopt.totalChanges))
 
-            // What the daemon does after a clean converge: keep the kernel model for
-            // incremental changes (one dump, untimed here as in the daemon).
-            try second.cacheModel()
 
             // Tier changes: one user at a time between tier A and tier B, through the
             // incremental path the daemon uses for feed-driven changes.
@@ -215,7 +212,6 @@ struct KernelBenchmark {
             try bare.prepare()
             let dropped = try bare.converge(to: base)
             guard dropped.errors.isEmpty else { throw BenchFailure("converge without ready classes failed: \(dropped.errors[0])") }
-            try bare.cacheModel()
             settle()
             let creations = try series(budget: largeTreeBudgetSeconds, minimum: minimumLargeSamples, maximum: 10_000) { index in
                 let user = newlyThrottled(index)
@@ -243,7 +239,6 @@ struct KernelBenchmark {
             let shaper = try Shaper(configuration(namespace))
             try shaper.prepare()
             _ = try shaper.converge(to: desired)
-            try shaper.cacheModel()
             return try series(budget: .infinity, minimum: smallTreeChanges, maximum: smallTreeChanges) { index in
                 try timedTierSwap(&desired[index % count], on: shaper)
             }

@@ -1,9 +1,8 @@
 import TrafficControl
 
 /// A comparable summary of a traffic control tree read back from the kernel: every qdisc,
-/// class and filter reduced to the fields both builders control. u32 node ids are left
-/// out (tierd numbers a bucket's nodes in dictionary order, the script in user order), as
-/// are burst values (kernel tick rounding). Used to prove the `tc` floor builds tierd's tree.
+/// class, filter and map entry reduced to the fields both builders control; burst values
+/// are left out (kernel tick rounding). Used to prove the `tc` floor builds tierd's tree.
 struct LayoutSignature {
     private(set) var objects: [String: Int] = [:]
     private(set) var counts = ObjectCounts()
@@ -17,17 +16,20 @@ struct LayoutSignature {
                 add("\(side) class \(hex(cls.handle)) parent \(hex(cls.parent)) rate \(cls.rate) ceil \(cls.ceil) quantum \(cls.quantum)")
             }
             for filter in direction.filters {
-                add("\(side) filter parent \(hex(filter.parent)) prio \(filter.priority) proto \(hex(UInt32(filter.proto))) bucket \(hex(filter.handle >> 12)) \(filter.role) -> \(filter.target.map(hex) ?? "-")")
+                add("\(side) filter parent \(hex(filter.parent)) prio \(filter.priority) \(filter.kind) \(filter.programName ?? "-") classid \(filter.classid.map(hex) ?? "-")")
+            }
+            for (prefix, handle) in direction.entries {
+                add("\(side) entry \(prefix) -> \(hex(handle))")
             }
             counts.qdiscs += direction.qdiscs.count
             counts.classes += direction.classes.count
-            counts.filters += direction.filters.count
+            counts.filters += direction.filters.count + direction.entries.count
         }
-        for filter in state.ingressFilters {
-            add("ingress filter prio \(filter.priority) proto \(hex(UInt32(filter.proto))) redirect \(filter.redirectIfindex != nil)")
+        for filter in state.hooks {
+            add("hook \(TCHandle.text(filter.parent)) prio \(filter.priority) \(filter.kind) \(filter.programName ?? "-")")
         }
-        counts.filters += state.ingressFilters.count
-        counts.qdiscs += state.hasIngressQdisc ? 1 : 0
+        counts.filters += state.hooks.count
+        counts.qdiscs += state.ingressQdiscKind == nil ? 0 : 1
     }
 
     private mutating func add(_ key: String) { objects[key, default: 0] += 1 }

@@ -45,15 +45,15 @@ struct ScaleCommand: ParsableCommand {
             let directions = [state.download, state.upload]
             return Output(users: users, directions: downloadOnly ? 1 : 2, seconds: seconds,
                           classesPerDirection: directions.map(\.classes.count),
-                          addressFiltersPerDirection: directions.map(\.addressFilters.count),
+                          addressFiltersPerDirection: directions.map(\.entries.count),
                           errors: report.errors.count, firstErrors: report.errors.prefix(5).map { "\($0)" })
         }
         let text = String(decoding: try JSONEncoder().encode(output), as: UTF8.self)
         print(text)
         if let json { try text.write(toFile: json, atomically: true, encoding: .utf8) }
         // Every user a class in each shaped direction (plus shard and ready classes), and a
-        // root and an inner filter per address: anything less is a failure, not a result.
-        let expectedFilters = 2 * records.reduce(0) { $0 + $1.addresses.count }
+        // classifier map entry per address: anything less is a failure, not a result.
+        let expectedFilters = records.reduce(0) { $0 + $1.addresses.count }
         guard output.errors == 0, output.classesPerDirection[0] >= users,
               output.addressFiltersPerDirection[0] == expectedFilters,
               downloadOnly || (output.classesPerDirection[1] >= users && output.addressFiltersPerDirection[1] == expectedFilters) else {

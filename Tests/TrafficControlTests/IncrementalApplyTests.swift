@@ -57,7 +57,7 @@ extension KernelTests {
             #expect(change.classesCreated == 0 && change.classesDeleted == 0 && change.classesChanged == users.count)
             let removed = retiered.indices.filter { $0 % 2 == 0 }.map { retiered[$0].id }
             let removal = try fixture.shaper.apply([], removing: removed)
-            #expect(removal.classesCreated == 0 && removal.filtersCreated == 0 && removal.errors == [])
+            #expect(removal.classesCreated == 0 && removal.entriesSet == 0 && removal.errors == [])
             retiered = retiered.filter { !removed.contains($0.id) }
             let after = try expectExact(fixture.shaper, retiered)
             for user in retiered { #expect(after.download[user.id] == classes.download[user.id], "\(user.id) kept its class") }

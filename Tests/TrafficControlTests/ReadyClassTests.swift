@@ -25,7 +25,7 @@ extension KernelTests {
             let take = try fixture.shaper.apply([newcomer], removing: [])
             #expect(take.errors == [])
             #expect(take.classesCreated == 0 && take.qdiscsCreated == 0 && take.classesChanged == 2, "\(take)")
-            #expect(take.filtersCreated == 2 * 2 * newcomer.addresses.count, "root and inner filter per address and direction")
+            #expect(take.entriesSet == 2 * newcomer.addresses.count, "a map entry per address and direction")
             users.append(newcomer)
             let taken = try expectExact(fixture.shaper, users, spares: Self.spares - 1)
             #expect(readyBefore.download.contains(taken.download[newcomer.id]!), "the user sits in a former ready class")
@@ -47,7 +47,7 @@ extension KernelTests {
             let second = makeUsers(11..<12) { _ in (tiers[0], tiers[0]) }[0]
             #expect(try fixture.shaper.apply([second], removing: []).classesCreated == 0)
             let parked = try fixture.shaper.apply([], removing: [users[0].id])
-            #expect(parked.classesDeleted == 0 && parked.filtersDeleted > 0 && parked.errors == [], "\(parked)")
+            #expect(parked.classesDeleted == 0 && parked.entriesDeleted > 0 && parked.errors == [], "\(parked)")
             users.removeFirst()
             users.append(second)
             _ = try expectExact(fixture.shaper, users, spares: Self.spares)

@@ -1,9 +1,10 @@
 @testable import TrafficControl
 
-/// Checks a device's read-back state against the wanted users, independently of the planner:
-/// it only knows the documented layout (root 7164:, shard classes and inner qdiscs, one class
-/// per throttled user with all of its addresses pointing at it, a leaf per class, and exactly
-/// `spares` ready classes: classes with a leaf that no filter points to).
+/// Checks a device's read-back state against the wanted users, independently of the engine:
+/// it only knows the documented layout (root 7164: with tierd's classifier, shard classes and
+/// inner qdiscs, one class per throttled user with all of its addresses' map entries pointing
+/// at it, a leaf per class, and exactly `spares` ready classes: classes with a leaf that no
+/// entry points to).
 struct StateVerifier {
     var leafKind: String
     var mtu: UInt64 = 1500
@@ -26,30 +27,17 @@ struct StateVerifier {
         let otherClasses = state.classes.filter { $0.parent != root && !innerHandles.contains($0.parent) }
         if !otherClasses.isEmpty { problems.append("classes outside the tree: \(otherClasses)") }
 
-        // Address filters, per qdisc: prefix -> target.
-        var innerTarget: [IPPrefix: UInt32] = [:]
-        var innerQdiscOf: [IPPrefix: UInt32] = [:]
-        var rootTarget: [IPPrefix: UInt32] = [:]
-        for filter in state.addressFilters {
-            guard case .address(let prefix) = filter.role, let target = filter.target else {
-                problems.append("address filter without target: \(filter)")
-                continue
-            }
-            if filter.parent == root {
-                if rootTarget.updateValue(target, forKey: prefix) != nil { problems.append("duplicate root filter for \(prefix)") }
-            } else if innerHandles.contains(filter.parent) {
-                if innerTarget.updateValue(target, forKey: prefix) != nil { problems.append("duplicate inner filter for \(prefix)") }
-                innerQdiscOf[prefix] = filter.parent
-            } else {
-                problems.append("filter on unexpected qdisc: \(filter)")
-            }
-        }
+        // The classifier's map entries: prefix -> user class, nothing else.
+        let innerTarget = state.entries
         let wantedPrefixes = Set(wanted.values.flatMap(\.addresses))
-        if Set(rootTarget.keys) != wantedPrefixes {
-            problems.append("root filters: extra \(Set(rootTarget.keys).subtracting(wantedPrefixes).sorted()), missing \(wantedPrefixes.subtracting(rootTarget.keys).sorted())")
-        }
         if Set(innerTarget.keys) != wantedPrefixes {
-            problems.append("inner filters: extra \(Set(innerTarget.keys).subtracting(wantedPrefixes).sorted()), missing \(wantedPrefixes.subtracting(innerTarget.keys).sorted())")
+            problems.append("map entries: extra \(Set(innerTarget.keys).subtracting(wantedPrefixes).sorted()), missing \(wantedPrefixes.subtracting(innerTarget.keys).sorted())")
+        }
+        // Only tierd's classifier on the tree's qdiscs, at the root.
+        let filters = state.filters.filter { !($0.isTierd && $0.parent == root && $0.programName?.hasSuffix(Classifier.version) == true) }
+        if !filters.isEmpty { problems.append("filters that are not the current classifier: \(filters)") }
+        if !state.filters.contains(where: { $0.isTierd && $0.parent == root && $0.classid == root }) {
+            problems.append("no classifier on the root qdisc")
         }
 
         var userClass: [String: UInt32] = [:]
@@ -70,14 +58,6 @@ struct StateVerifier {
             let minimumBurst = max(entry.rate / 8 / 1000, 2 * mtu)
             if UInt64(state.burst) + 64 < minimumBurst { problems.append("\(user): burst \(state.burst) < \(minimumBurst)") }
             if state.quantum == 0 || state.quantum > 200_000 { problems.append("\(user): quantum \(state.quantum)") }
-            for prefix in entry.addresses {
-                // The root filter must send the address to the shard class whose inner qdisc holds the user's class.
-                guard let shardClass = rootTarget[prefix] else { continue }
-                let inner = innerQdiscs.first { $0.parent == shardClass }
-                if inner?.handle != state.parent || innerQdiscOf[prefix] != state.parent {
-                    problems.append("\(user): \(prefix) root -> \(TCHandle.text(shardClass)) but class lives in \(TCHandle.text(state.parent))")
-                }
-            }
         }
         let wantedHandles = Set(userClass.values)
         if wantedHandles.count != userClass.count { problems.append("users share classes") }

@@ -37,12 +37,6 @@ public final class Enforcer {
             let report = try shaper.converge(to: desired)
             record(report, started: started, now: now)
             lastFullConvergeAt = now
-            if report.errors.isEmpty {
-                // Now, in the pass that already took its time, rather than in the next tier change.
-                do { try shaper.cacheModel() } catch {
-                    logger.warning("could not cache the kernel state; the next change converges fully", metadata: ["error": "\(error)"])
-                }
-            }
             return report
         } catch {
             logger.error("convergence failed", metadata: ["error": "\(error)"])
@@ -145,8 +139,8 @@ public struct EnforcementTotals: Sendable {
 }
 
 extension ConvergeReport {
-    /// Kernel objects created in the pass (classes, leaf and inner qdiscs, filters).
-    public var created: Int { classesCreated + qdiscsCreated + filtersCreated }
-    /// Kernel objects deleted in the pass.
-    public var deleted: Int { classesDeleted + qdiscsDeleted + filtersDeleted }
+    /// Kernel objects created in the pass (classes, leaf and inner qdiscs, filters, map entries written).
+    public var created: Int { classesCreated + qdiscsCreated + filtersCreated + entriesSet }
+    /// Kernel objects deleted in the pass (map entries included).
+    public var deleted: Int { classesDeleted + qdiscsDeleted + filtersDeleted + entriesDeleted }
 }

@@ -1,9 +1,11 @@
 import CNetlink
 import Glibc
 
-/// Listens to the kernel's traffic control notifications (RTNLGRP_TC) in the shaper's
-/// namespace, so drift (someone's `tc class del`, a deleted qdisc) is seen as it happens
-/// instead of at the next periodic reconcile.
+/// Listens to the kernel's traffic control and link notifications (RTNLGRP_TC, RTNLGRP_LINK)
+/// in the shaper's namespace, so drift (someone's `tc class del`, a deleted qdisc, a detached
+/// classifier, the interface going away or coming back) is seen as it happens instead of at
+/// the next periodic reconcile. Map entries changed by hand raise no notification: the
+/// periodic reconcile repairs those.
 ///
 /// Notifications caused by the shaper's own socket carry its port and are dropped here, so
 /// a large converge of tierd's own does not wake anyone up.
@@ -24,6 +26,7 @@ public final class TCEventMonitor: @unchecked Sendable {
             }
             var rc = nl_connect(socket, Int32(NETLINK_ROUTE))
             if rc >= 0 { rc = nl_socket_add_membership(socket, Int32(RTNLGRP_TC.rawValue)) }
+            if rc >= 0 { rc = nl_socket_add_membership(socket, Int32(RTNLGRP_LINK.rawValue)) }
             if rc < 0 {
                 nl_socket_free(socket)
                 throw TrafficControlError.libnl("subscribe", "tc notifications", code: rc)

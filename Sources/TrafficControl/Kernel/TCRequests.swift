@@ -26,6 +26,8 @@ enum TCRequests {
             switch kind {
             case "htb":
                 rc = rtnl_htb_set_defcls(qdisc, 0)  // default 0: unclassified traffic is not shaped
+            case "clsact", "ingress":
+                rc = 0
             case "pfifo", "bfifo":
                 rc = rtnl_qdisc_fifo_set_limit(qdisc, Int32(fifoLimit ?? Layout.fifoLimit))
             case "fq_codel":
@@ -132,111 +134,102 @@ enum TCRequests {
         }
     }
 
-    // MARK: u32 filters
+    // MARK: filters
 
-    /// A u32 filter skeleton: ifindex, parent, priority, protocol, kind, handle.
-    private static func u32(_ device: Device, parent: UInt32, family: AddressFamily, handle: UInt32) -> OpaquePointer? {
-        guard let filter = rtnl_cls_alloc() else { return nil }
-        rtnl_tc_set_ifindex(filter, device.ifindex)
-        rtnl_tc_set_parent(filter, parent)
-        rtnl_cls_set_prio(filter, family.priority)
-        rtnl_cls_set_protocol(filter, family.ethertype)
-        if rtnl_tc_set_kind(filter, "u32") < 0 {
-            rtnl_cls_put(filter)
-            return nil
-        }
-        if handle != 0 { rtnl_tc_set_handle(filter, handle) }
-        return filter
-    }
-
-    private static func buildAdd(_ filter: OpaquePointer, steps: [Int32]) -> (code: Int32, message: OpaquePointer?) {
-        defer { rtnl_cls_put(filter) }
-        for step in steps where step < 0 { return (step, nil) }
-        var message: OpaquePointer?
-        let rc = rtnl_cls_build_add_request(filter, NLM_F_CREATE | NLM_F_EXCL, &message)
-        return (rc, message)
-    }
-
-    /// A u32 hash table ("handle ht: u32 divisor N").
-    static func addHashTable(_ device: Device, parent: UInt32, family: AddressFamily, table: HashTableSpec) -> NetlinkRequest {
-        NetlinkRequest(operation: "create filter",
-                       object: "u32 hash table \(String(table.id, radix: 16)): (qdisc \(TCHandle.text(parent))) on \(device.name)") {
-            guard let filter = u32(device, parent: parent, family: family, handle: table.handle) else { return (-Int32(NLE_NOMEM), nil) }
-            return buildAdd(filter, steps: [rtnl_u32_set_divisor(filter, table.divisor)])
-        }
-    }
-
-    /// The match-all node in the priority's root table that links (hashing when the table has
-    /// a divisor) into `table`.
-    static func addLink(_ device: Device, parent: UInt32, family: AddressFamily, table: HashTableSpec, side: KeySide) -> NetlinkRequest {
-        NetlinkRequest(operation: "create filter",
-                       object: "u32 link \(family) node \(table.linkNode) -> \(String(table.id, radix: 16)): (qdisc \(TCHandle.text(parent))) on \(device.name)") {
-            guard let filter = u32(device, parent: parent, family: family, handle: table.linkNode) else { return (-Int32(NLE_NOMEM), nil) }
-            var steps = [rtnl_u32_add_key_uint32(filter, 0, 0, 0, 0), rtnl_u32_set_link(filter, table.handle)]
-            if let word = table.hashWordOffset {
-                steps.append(rtnl_u32_set_hashmask(filter, table.hashMask, UInt32(family.addressOffset(side) + word)))
-            }
-            // No terminal flag here: when the linked table has no match, the kernel pops back to
-            // this node and, were it terminal, would classify into classid 0 (unshaped) instead
-            // of trying the next table. Found by real traffic; tc never sets it on links either.
-            return buildAdd(filter, steps: steps)
-        }
-    }
-
-    /// An address filter: exact match of `prefix` on the keyed address, classifying into `target`.
-    static func addAddressFilter(_ device: Device, parent: UInt32, prefix: IPPrefix, side: KeySide,
-                                 handle: UInt32, target: UInt32) -> NetlinkRequest {
-        let family = AddressFamily(prefix)
-        return NetlinkRequest(operation: "create filter",
-                              object: "u32 filter \(TCHandle.u32Text(handle)) \(prefix) -> \(TCHandle.text(target)) (qdisc \(TCHandle.text(parent))) on \(device.name)") {
-            guard let filter = u32(device, parent: parent, family: family, handle: handle) else { return (-Int32(NLE_NOMEM), nil) }
-            var steps = [rtnl_u32_set_hashtable(filter, handle & 0xFFFF_F000)]
-            let base = family.addressOffset(side)
-            for (index, (word, mask)) in zip(prefix.words, prefix.maskWords).enumerated() where mask != 0 {
-                steps.append(rtnl_u32_add_key_uint32(filter, word, mask, Int32(base + index * 4), 0))
-            }
-            if prefix.length == 0 { steps.append(rtnl_u32_add_key_uint32(filter, 0, 0, Int32(base), 0)) }
-            steps.append(rtnl_u32_set_classid(filter, target))
-            steps.append(rtnl_u32_set_cls_terminal(filter))
-            return buildAdd(filter, steps: steps)
-        }
-    }
-
-    /// The ingress match-all filter that redirects a family's packets to the IFB's egress.
-    static func addRedirect(_ device: Device, family: AddressFamily, to ifb: Device) -> NetlinkRequest {
-        NetlinkRequest(operation: "create filter",
-                       object: "u32 \(family) mirred redirect to \(ifb.name) (ingress) on \(device.name)") {
-            guard let filter = u32(device, parent: TCHandle.ingress, family: family, handle: 0) else { return (-Int32(NLE_NOMEM), nil) }
-            guard let action = rtnl_act_alloc() else {
-                rtnl_cls_put(filter)
+    /// tierd's classifier filter: cls_bpf in direct-action mode running `program`, at tierd's
+    /// priority with handle 1, named after the program and the object's version (how a restart
+    /// recognises it). Replaces whatever filter sits at that priority and handle, atomically:
+    /// re-attaching or upgrading a program never leaves a moment without classification.
+    /// `classid`: the major the program's `tc_classid` verdicts are relative to (the root HTB's).
+    static func putClassifier(_ device: Device, parent: UInt32, program: Classifier.Program, descriptor: BPFDescriptor,
+                              classid: UInt32?) -> NetlinkRequest {
+        let name = Classifier.filterName(program)
+        return NetlinkRequest(operation: "attach classifier", object: "bpf \(name) (\(TCHandle.text(parent))) on \(device.name)") {
+            guard let message = nlmsg_alloc_simple(Int32(RTM_NEWTFILTER), NLM_F_CREATE | NLM_F_REPLACE) else { return (-Int32(NLE_NOMEM), nil) }
+            var header = tcmsg()
+            header.tcm_family = UInt8(AF_UNSPEC)
+            header.tcm_ifindex = device.ifindex
+            header.tcm_parent = parent
+            header.tcm_handle = Layout.filterHandle
+            header.tcm_info = UInt32(Layout.filterPriority) << 16 | UInt32(UInt16(ETH_P_ALL).bigEndian)
+            var steps = [nlmsg_append(message, &header, MemoryLayout<tcmsg>.size, Int32(NLMSG_ALIGNTO)),
+                         nla_put_string(message, Int32(TCA_KIND), "bpf")]
+            guard let nest = nla_nest_start(message, Int32(TCA_OPTIONS)) else {
+                nlmsg_free(message)
                 return (-Int32(NLE_NOMEM), nil)
             }
-            defer { rtnl_act_put(action) }
-            var steps = [rtnl_tc_set_kind(action, "mirred")]
-            steps.append(rtnl_mirred_set_action(action, TCA_EGRESS_REDIR))
-            steps.append(rtnl_mirred_set_policy(action, TC_ACT_STOLEN))
-            steps.append(rtnl_mirred_set_ifindex(action, UInt32(ifb.ifindex)))
-            steps.append(rtnl_u32_add_key_uint32(filter, 0, 0, 0, 0))
-            steps.append(rtnl_u32_add_action(filter, action))
-            steps.append(rtnl_u32_set_cls_terminal(filter))
-            return buildAdd(filter, steps: steps)
+            steps.append(nla_put_u32(message, Int32(TCA_BPF_FD), UInt32(bitPattern: descriptor.fd)))
+            steps.append(nla_put_string(message, Int32(TCA_BPF_NAME), name))
+            steps.append(nla_put_u32(message, Int32(TCA_BPF_FLAGS), UInt32(TCA_BPF_FLAG_ACT_DIRECT)))
+            if let classid { steps.append(nla_put_u32(message, Int32(TCA_BPF_CLASSID), classid)) }
+            steps.append(nla_nest_end(message, nest))
+            if let failed = steps.first(where: { $0 < 0 }) {
+                nlmsg_free(message)
+                return (failed, nil)
+            }
+            return (0, message)
         }
     }
 
-    static func deleteFilter(_ device: Device, _ state: FilterState) -> NetlinkRequest {
-        NetlinkRequest(operation: "delete filter",
-                       object: "u32 filter \(TCHandle.u32Text(state.handle)) prio \(state.priority) (qdisc \(TCHandle.text(state.parent))) on \(device.name)") {
-            guard let filter = rtnl_cls_alloc() else { return (-Int32(NLE_NOMEM), nil) }
-            defer { rtnl_cls_put(filter) }
-            rtnl_tc_set_ifindex(filter, device.ifindex)
-            rtnl_tc_set_parent(filter, state.parent)
-            rtnl_cls_set_prio(filter, state.priority)
-            rtnl_cls_set_protocol(filter, state.proto)
-            _ = rtnl_tc_set_kind(filter, "u32")
-            rtnl_tc_set_handle(filter, state.handle)
+    /// Deletes every filter of one priority (and protocol) on `parent`: how leftovers of
+    /// another layout (an older tierd's u32 tables) or of someone else go in one request.
+    static func deleteFilters(_ device: Device, parent: UInt32, priority: UInt16, proto: UInt16) -> NetlinkRequest {
+        NetlinkRequest(operation: "delete filter", object: "filters prio \(priority) (\(TCHandle.text(parent))) on \(device.name)") {
+            guard let message = nlmsg_alloc_simple(Int32(RTM_DELTFILTER), 0) else { return (-Int32(NLE_NOMEM), nil) }
+            var header = tcmsg()
+            header.tcm_family = UInt8(AF_UNSPEC)
+            header.tcm_ifindex = device.ifindex
+            header.tcm_parent = parent
+            header.tcm_info = UInt32(priority) << 16 | UInt32(proto.bigEndian)
+            let rc = nlmsg_append(message, &header, MemoryLayout<tcmsg>.size, Int32(NLMSG_ALIGNTO))
+            if rc < 0 {
+                nlmsg_free(message)
+                return (rc, nil)
+            }
+            return (0, message)
+        }
+    }
+}
+
+// MARK: links
+
+extension TCRequests {
+    /// An IFB device. HTB sizes its direct queue (where unthrottled users' packets wait) from
+    /// the device's txqueuelen, and an IFB defaults to 32: give it an Ethernet-like 1000.
+    static func addIFB(named name: String) -> NetlinkRequest {
+        NetlinkRequest(operation: "create link", object: "ifb \(name)") {
+            guard let link = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
+            defer { rtnl_link_put(link) }
+            rtnl_link_set_name(link, name)
+            rtnl_link_set_txqlen(link, 1000)
+            let rc = rtnl_link_set_type(link, "ifb")
+            guard rc >= 0 else { return (rc, nil) }
             var message: OpaquePointer?
-            let rc = rtnl_cls_build_delete_request(filter, 0, &message)
-            return (rc, message)
+            return (rtnl_link_build_add_request(link, NLM_F_CREATE | NLM_F_EXCL, &message), message)
+        }
+    }
+
+    static func setUp(_ device: Device) -> NetlinkRequest {
+        NetlinkRequest(operation: "set link up", object: device.name) {
+            guard let link = rtnl_link_alloc(), let change = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
+            defer {
+                rtnl_link_put(link)
+                rtnl_link_put(change)
+            }
+            rtnl_link_set_ifindex(link, device.ifindex)
+            rtnl_link_set_flags(change, UInt32(IFF_UP))
+            var message: OpaquePointer?
+            return (rtnl_link_build_change_request(link, change, 0, &message), message)
+        }
+    }
+
+    static func deleteLink(_ device: Device) -> NetlinkRequest {
+        NetlinkRequest(operation: "delete link", object: "ifb \(device.name)") {
+            guard let link = rtnl_link_alloc() else { return (-Int32(NLE_NOMEM), nil) }
+            defer { rtnl_link_put(link) }
+            rtnl_link_set_ifindex(link, device.ifindex)
+            var message: OpaquePointer?
+            return (rtnl_link_build_delete_request(link, &message), message)
         }
     }
 }

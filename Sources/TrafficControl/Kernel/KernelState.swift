@@ -18,53 +18,49 @@ public struct ClassState: Sendable, Equatable, Hashable {
     public var quantum: UInt32
 }
 
-/// What a u32 filter is for, decoded from its handle and keys.
-public enum FilterRole: Sendable, Equatable, Hashable {
-    /// A hash table definition (handle "ht:0:0" with a divisor).
-    case hashTable
-    /// A node in a root hash table: tierd's links into its hash tables, or a match-all.
-    case structural
-    /// A match on one source or destination address prefix.
-    case address(IPPrefix)
-}
-
-/// A u32 filter as read back from the kernel.
+/// A tc filter as read back from the kernel (any kind; tierd's own are cls_bpf).
 public struct FilterState: Sendable, Equatable, Hashable {
-    /// Handle of the qdisc the filter hangs on.
+    /// The qdisc (or clsact hook, `TCHandle.clsactEgress` / `clsactIngress`) it hangs on.
     public var parent: UInt32
     public var priority: UInt16
-    /// Ethertype (ETH_P_IP / ETH_P_IPV6), host order.
+    /// Ethertype, host order (ETH_P_ALL for tierd's filters).
     public var proto: UInt16
     public var handle: UInt32
-    public var role: FilterRole
-    /// The classid the filter sends matches to (nil for hash tables, links and action-only filters).
-    public var target: UInt32?
-    /// Interface index a mirred action redirects to, if the filter has one.
-    public var redirectIfindex: Int?
+    public var kind: String
+    /// cls_bpf: the program's name as the filter was given it, its kernel id, and the classid
+    /// major the filter's direct-action verdicts are relative to.
+    public var programName: String?
+    public var programID: UInt32?
+    public var classid: UInt32?
+
+    /// Whether this is one of tierd's classifier filters (any version).
+    public var isTierd: Bool {
+        kind == "bpf" && priority == Layout.filterPriority && programName.flatMap(Classifier.program(named:)) != nil
+    }
 }
 
-/// Everything tierd owns on one device, read back through netlink.
+/// Everything tierd owns on one device, read back from the kernel.
 public struct DirectionState: Sendable, Equatable {
     public var device: String
     public var qdiscs: [QdiscState]
     public var classes: [ClassState]
+    /// Filters on tierd's HTB qdiscs (its own classifier at the root; anything else is
+    /// left over, from an older tierd's u32 layout or from someone else, and goes).
     public var filters: [FilterState]
+    /// The direction's address maps: prefix -> class handle (empty when no classifier is attached).
+    public var entries: [IPPrefix: UInt32]
 
-    public init(device: String, qdiscs: [QdiscState], classes: [ClassState], filters: [FilterState]) {
+    public init(device: String, qdiscs: [QdiscState], classes: [ClassState], filters: [FilterState], entries: [IPPrefix: UInt32]) {
         self.device = device
         self.qdiscs = qdiscs
         self.classes = classes
         self.filters = filters
+        self.entries = entries
     }
 
     /// Whether tierd's root HTB (7164:) is the device's root qdisc.
     public var hasTierdRoot: Bool {
         qdiscs.contains { $0.parent == TCHandle.root && $0.handle == Layout.rootHandle && $0.kind == "htb" }
-    }
-
-    /// Address filters (not hash tables or links), the part that changes with users.
-    public var addressFilters: [FilterState] {
-        filters.filter { if case .address = $0.role { return true } else { return false } }
     }
 }
 
@@ -74,7 +70,8 @@ public struct KernelState: Sendable, Equatable {
     public var download: DirectionState
     /// Egress of the IFB (keyed on source address).
     public var upload: DirectionState
-    /// The ingress qdisc's filters on the interface (the mirred redirect to the IFB).
-    public var ingressFilters: [FilterState]
-    public var hasIngressQdisc: Bool
+    /// The filters of the interface's clsact hooks (tierd_down on egress, tierd_up on ingress).
+    public var hooks: [FilterState]
+    /// The kind of the interface's ingress-side qdisc ("clsact", "ingress"), nil when none.
+    public var ingressQdiscKind: String?
 }

@@ -1,4 +1,5 @@
-/// One traffic control change the kernel announced on its TC multicast group (RTNLGRP_TC).
+/// One traffic control change the kernel announced on its TC multicast group (RTNLGRP_TC), or
+/// a link change (RTNLGRP_LINK): a shaped device that vanishes or comes back.
 ///
 /// `port` is the netlink port of the socket whose request caused it (0 when the kernel acted
 /// on its own): comparing it with the shaper's own port tells tierd's changes from an
@@ -11,11 +12,15 @@ public struct TCEvent: Sendable, Equatable, CustomStringConvertible {
         case classDeleted = "class deleted"
         case filterAdded = "filter added or changed"
         case filterDeleted = "filter deleted"
+        case linkChanged = "link added or changed"
+        case linkDeleted = "link deleted"
         /// The monitor's receive buffer overflowed: changes were missed, assume anything.
         case eventsLost = "events lost"
 
         init?(messageType: UInt16) {
             switch messageType {
+            case 16: self = .linkChanged
+            case 17: self = .linkDeleted
             case 36: self = .qdiscAdded
             case 37: self = .qdiscDeleted
             case 40: self = .classAdded
@@ -46,7 +51,9 @@ public struct TCEvent: Sendable, Equatable, CustomStringConvertible {
         case .eventsLost:
             return kind.rawValue
         case .filterAdded, .filterDeleted:
-            return "\(kind.rawValue): u32 \(TCHandle.u32Text(handle)) on qdisc \(TCHandle.text(parent)), ifindex \(ifindex), netlink port \(port)"
+            return "\(kind.rawValue): handle \(String(handle, radix: 16)) on \(TCHandle.text(parent)), ifindex \(ifindex), netlink port \(port)"
+        case .linkChanged, .linkDeleted:
+            return "\(kind.rawValue): ifindex \(ifindex)"
         default:
             return "\(kind.rawValue): \(TCHandle.text(handle)) (parent \(TCHandle.text(parent))), ifindex \(ifindex), netlink port \(port)"
         }
