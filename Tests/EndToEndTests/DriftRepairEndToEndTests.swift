@@ -68,9 +68,10 @@ struct DriftRepairEndToEndTests {
         #expect(try eventually { try kernel.classHandle(rate: "2Mbit") != nil }, "log: \(daemon.log)")
         let bob = try #require(try kernel.classHandle(rate: "2Mbit"))
         let qdisc = String(bob.split(separator: ":")[0]) + ":"
-        // As an administrator would: the filters first (the kernel refuses to delete a class in use), then the class.
-        _ = try kernel.tc(["filter", "del", "dev", net.serverInterface, "parent", qdisc])
+        // As an administrator would: the class, and the classifier's egress hook.
+        _ = qdisc
         _ = try kernel.tc(["class", "del", "dev", net.serverInterface, "classid", bob])
+        _ = try kernel.tc(["filter", "del", "dev", net.serverInterface, "egress"])
         #expect(try eventually(timeout: 2.5) { try kernel.classHandle(rate: "2Mbit") != nil && kernel.hasFilter(to: kernel.classHandle(rate: "2Mbit")!) },
                 "not restored within one interval: \((try? kernel.classes()) ?? "")\n\(daemon.log)")
     }

@@ -36,10 +36,28 @@ struct KernelObservation {
         }
     }
 
-    /// Whether a filter on the qdisc holding `handle` classifies into it.
+    /// Whether an entry of the download classifier's maps sends an address to the class
+    /// `handle` ("7200:3"): found as an operator would, through the program id `tc` shows on
+    /// the interface's clsact egress hook and `bpftool`.
     func hasFilter(to handle: String) throws -> Bool {
-        let qdisc = handle.split(separator: ":")[0] + ":"
-        return try tc(["filter", "show", "dev", net.serverInterface, "parent", String(qdisc)]).contains("flowid \(handle) ")
+        let parts = handle.split(separator: ":").map { UInt32($0, radix: 16) ?? 0 }
+        let value = parts[0] << 16 | (parts.count > 1 ? parts[1] : 0)
+        let hook = try tc(["-j", "filter", "show", "dev", net.serverInterface, "egress"])
+        guard let program = Self.numbers(after: #""prog":{"id":"#, in: hook).first else { return false }
+        let info = try net.run(net.serverNS, ["bpftool", "-j", "prog", "show", "id", "\(program)"])
+        let mapIDs = info.range(of: #""map_ids":["#).map { range in
+            info[range.upperBound...].prefix { $0 != "]" }.split(separator: ",").compactMap { Int($0) }
+        } ?? []
+        for id in mapIDs {
+            let dump = try net.run(net.serverNS, ["bpftool", "-j", "map", "dump", "id", "\(id)"])
+            if Self.numbers(after: #""value":"#, in: dump).contains(Int(value)) { return true }
+        }
+        return false
+    }
+
+    /// The integers that follow each occurrence of `marker` in `text`.
+    private static func numbers(after marker: String, in text: String) -> [Int] {
+        text.components(separatedBy: marker).dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
     }
 
     /// The status of `tierctl health --json` and its errors.
