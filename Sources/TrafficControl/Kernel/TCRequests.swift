@@ -15,7 +15,8 @@ enum TCRequests {
     static func addQdisc(_ device: Device, handle: UInt32, parent: UInt32, kind: String,
                          fifoLimit: Int? = nil, replace: Bool = false) -> NetlinkRequest {
         NetlinkRequest(operation: replace ? "replace qdisc" : "create qdisc",
-                       object: object(device, kind: "qdisc \(kind)", handle: handle, parent: parent)) {
+                       object: object(device, kind: "qdisc \(kind)", handle: handle, parent: parent),
+                       tc: TCCommand.qdisc(device.name, handle: handle, parent: parent, kind: kind, fifoLimit: fifoLimit ?? Layout.fifoLimit, replace: replace)) {
             guard let qdisc = rtnl_qdisc_alloc() else { return (-Int32(NLE_NOMEM), nil) }
             defer { rtnl_qdisc_put(qdisc) }
             rtnl_tc_set_ifindex(qdisc, device.ifindex)
@@ -45,7 +46,8 @@ enum TCRequests {
     }
 
     static func deleteQdisc(_ device: Device, handle: UInt32, parent: UInt32, kind: String) -> NetlinkRequest {
-        NetlinkRequest(operation: "delete qdisc", object: object(device, kind: "qdisc \(kind)", handle: handle, parent: parent)) {
+        NetlinkRequest(operation: "delete qdisc", object: object(device, kind: "qdisc \(kind)", handle: handle, parent: parent),
+                       tc: "qdisc del dev \(device.name) \(TCCommand.parent(parent)) handle \(TCHandle.text(handle))") {
             guard let qdisc = rtnl_qdisc_alloc() else { return (-Int32(NLE_NOMEM), nil) }
             defer { rtnl_qdisc_put(qdisc) }
             rtnl_tc_set_ifindex(qdisc, device.ifindex)
@@ -68,7 +70,8 @@ enum TCRequests {
     /// the same rate, ceil, burst and quantum either way (the kernel-state tests read them back).
     static func putClass(_ device: Device, _ spec: ClassSpec, replace: Bool) -> NetlinkRequest {
         NetlinkRequest(operation: replace ? "change class" : "create class",
-                       object: object(device, kind: "class", handle: spec.handle, parent: spec.parent)) {
+                       object: object(device, kind: "class", handle: spec.handle, parent: spec.parent),
+                       tc: TCCommand.htbClass(device.name, spec, replace: replace)) {
             let flags = replace ? NLM_F_REPLACE : (NLM_F_CREATE | NLM_F_EXCL)
             guard let message = nlmsg_alloc_simple(Int32(RTM_NEWTCLASS), flags) else { return (-Int32(NLE_NOMEM), nil) }
             var header = tcmsg()
@@ -122,7 +125,8 @@ enum TCRequests {
     }
 
     static func deleteClass(_ device: Device, handle: UInt32, parent: UInt32) -> NetlinkRequest {
-        NetlinkRequest(operation: "delete class", object: object(device, kind: "class", handle: handle, parent: parent)) {
+        NetlinkRequest(operation: "delete class", object: object(device, kind: "class", handle: handle, parent: parent),
+                       tc: "class del dev \(device.name) parent \(TCHandle.text(parent)) classid \(TCHandle.text(handle))") {
             guard let htbClass = rtnl_class_alloc() else { return (-Int32(NLE_NOMEM), nil) }
             defer { rtnl_class_put(htbClass) }
             rtnl_tc_set_ifindex(htbClass, device.ifindex)
@@ -174,7 +178,8 @@ enum TCRequests {
     /// Deletes every filter of one priority (and protocol) on `parent`: how leftovers of
     /// another layout (an older tierd's u32 tables) or of someone else go in one request.
     static func deleteFilters(_ device: Device, parent: UInt32, priority: UInt16, proto: UInt16) -> NetlinkRequest {
-        NetlinkRequest(operation: "delete filter", object: "filters prio \(priority) (\(TCHandle.text(parent))) on \(device.name)") {
+        NetlinkRequest(operation: "delete filter", object: "filters prio \(priority) (\(TCHandle.text(parent))) on \(device.name)",
+                       tc: "filter del dev \(device.name) \(TCCommand.parent(parent)) prio \(priority)") {
             guard let message = nlmsg_alloc_simple(Int32(RTM_DELTFILTER), 0) else { return (-Int32(NLE_NOMEM), nil) }
             var header = tcmsg()
             header.tcm_family = UInt8(AF_UNSPEC)

@@ -7,13 +7,17 @@ import CNetlink
 struct NetlinkRequest {
     var operation: String
     private var describe: () -> String
+    /// The same change as a `tc -batch` line, for requests tc can express (the benchmark's
+    /// floor is written from tierd's own plans this way, never from a copy of the layout).
+    var tcCommand: () -> String?
     /// Builds the message; returns a negative NLE code on failure.
     var build: () -> (code: Int32, message: OpaquePointer?)
 
-    init(operation: String, object: @autoclosure @escaping () -> String,
+    init(operation: String, object: @autoclosure @escaping () -> String, tc: @autoclosure @escaping () -> String? = nil,
          build: @escaping () -> (code: Int32, message: OpaquePointer?)) {
         self.operation = operation
         self.describe = object
+        self.tcCommand = tc
         self.build = build
     }
 
