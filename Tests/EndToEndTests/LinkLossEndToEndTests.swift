@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The subscriber-facing interface disappearing (a driver reload, a deleted VLAN) and coming
+/// back: the link monitor makes health say so at once, not at the next reconcile, and the
+/// tree is rebuilt on the new device as soon as it appears.
+@Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
+struct LinkLossEndToEndTests {
+    @Test func lossIsDegradedAtOnceAndReturnIsRebuilt() throws {
+        let net = try TestNetwork.make()
+        defer { net.destroy() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
+        // 30 s: anything within a few seconds comes from the link monitor, not the periodic pass.
+        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
+        defer { daemon.stop() }
+        let ctl = ["--socket", setup.controlSocket]
+        let kernel = KernelObservation(net: net)
+
+        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        try setup.appendFeed(#"{"user":"alice","score":100}"# + "\n")
+        #expect(try eventually { try kernel.classHandle(rate: "2Mbit") != nil }, "log: \(daemon.log)")
+
+        try net.run(net.serverNS, ["ip", "link", "del", net.serverInterface])
+        #expect(try eventually(timeout: 2) { try KernelObservation.health(ctl).status == "degraded" },
+                "health after the interface went: \((try? KernelObservation.health(ctl)) ?? ("", []))\n\(daemon.log)")
+        let errors = try KernelObservation.health(ctl).errors.joined(separator: " ")
+        #expect(errors.contains(net.serverInterface), "the error names the interface: \(errors)")
+
+        try net.run(net.serverNS, ["ip", "link", "add", net.serverInterface, "type", "veth", "peer", "name", net.serverInterface + "r"])
+        try net.run(net.serverNS, ["ip", "link", "set", net.serverInterface, "up"])
+        #expect(try eventually(timeout: 5) { try tierctl(ctl + ["health"]).status == 0 && kernel.classHandle(rate: "2Mbit") != nil },
+                "not rebuilt on the returned interface: \(daemon.log)")
+        #expect(try kernel.hasFilter(to: try #require(try kernel.classHandle(rate: "2Mbit"))))
+    }
+}
