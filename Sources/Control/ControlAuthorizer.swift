@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// The control socket's authorization policy (DESIGN.md "Control socket").
+/// The control socket's authorization policy (docs/operations.md, authorization).
 ///
 /// - root (uid 0) and members of the admin group (primary or supplementary) may do everything;
 /// - any other uid may read `status USER` and `explain USER` only for users whose `unix_user`

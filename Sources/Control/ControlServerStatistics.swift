@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Counts of what `ControlServer` has seen since it started, for the daemon's metrics:
-/// every refused input is counted (DESIGN.md principle 2), not only logged.
+/// every refused input is counted (docs/design.md, principle 2), not only logged.
 public struct ControlServerStatistics: Sendable, Hashable {
     /// Connections accepted.
     public var connections = 0

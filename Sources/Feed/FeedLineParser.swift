@@ -2,7 +2,7 @@ import Scoring
 
 /// Turns one feed line into an event, a rejection with its reason, or nothing (blank).
 ///
-/// Strict by design (DESIGN.md principle 2): input is untrusted, so every line is either
+/// Strict by design (docs/design.md, principle 2): input is untrusted, so every line is either
 /// exactly understood or refused with a counted reason; nothing is guessed. Accepted:
 /// a flat JSON object (see `FeedJSONObjectReader`) or the CSV shorthand (see
 /// `FeedCSVLineReader`). Empty and whitespace-only lines, `#` comments and a CSV header

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The control socket's authorization (DESIGN.md "Control socket") with real local
+/// The control socket's authorization (docs/operations.md, authorization) with real local
 /// accounts made for the test, so the daemon sees genuine SO_PEERCRED credentials and
 /// resolves the admin group and `unix_user` through NSS exactly as in production:
 ///

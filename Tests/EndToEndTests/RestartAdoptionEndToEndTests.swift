@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// A restart must not disturb traffic (DESIGN.md principle 3): with the config unchanged,
+/// A restart must not disturb traffic (docs/design.md, principle 3): with the config unchanged,
 /// the new process adopts the tree as it is, creating and deleting nothing.
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct RestartAdoptionEndToEndTests {

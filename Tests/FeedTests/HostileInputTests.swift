@@ -3,7 +3,7 @@ import Scoring
 import Testing
 
 /// Untrusted input must never crash the parser, every bad line is rejected, and every
-/// good line among bad ones is still accepted (DESIGN.md principle 2).
+/// good line among bad ones is still accepted (docs/design.md, principle 2).
 @Suite struct HostileInputTests {
     static let hostileLines: [[UInt8]] = {
         var random = SeededRandom(seed: 7)

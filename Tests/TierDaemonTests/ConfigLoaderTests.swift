@@ -3,7 +3,7 @@ import Testing
 @testable import TierDaemon
 
 @Suite struct ConfigLoaderTests {
-    /// DESIGN.md's full example, verbatim.
+    /// The contract's full example config (README, docs/operations.md), verbatim.
     static let designExample = """
         [daemon]
         control_socket = "/run/tierd/control.sock"

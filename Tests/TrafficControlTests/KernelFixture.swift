@@ -34,7 +34,7 @@ final class KernelFixture {
 let rootOnly = ConditionTrait.enabled(if: isRoot(), "kernel tests need root (namespaces, qdiscs)")
 
 /// Parent of every suite that touches the kernel: they run one at a time, because class
-/// creation cost is machine-wide (see DESIGN.md) and shaping accuracy suffers from CPU
+/// creation cost is machine-wide (docs/design.md, "Ready classes") and shaping accuracy suffers from CPU
 /// contention, so parallel kernel suites would make each other slow and flaky.
 @Suite("Kernel", .serialized, rootOnly)
 struct KernelTests {}
