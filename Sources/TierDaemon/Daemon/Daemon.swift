@@ -245,8 +245,10 @@ public actor Daemon {
             if let user { shaped.append(user) } else { removing.append(id) }
         }
         let started = ContinuousClock.now
-        let report = enforcer.apply(shaped, removing: removing, desired: { self.desiredShaping() }, now: clock())
-        account(report, started: started, repairing: false)
+        // Without a trustworthy model (no converge yet, errors pending) the whole desired
+        // state is needed: the daemon, which owns it, converges; the enforcer never asks back.
+        let report = enforcer.canApply ? enforcer.apply(shaped, removing: removing, now: clock()) : nil
+        account(report ?? enforcer.converge(to: desiredShaping(), now: clock()), started: started, repairing: false)
     }
 
     /// A batch of kernel notifications from the drift monitor: when one concerns tierd's

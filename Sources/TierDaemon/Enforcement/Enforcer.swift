@@ -46,13 +46,15 @@ public final class Enforcer {
         }
     }
 
+    /// Whether `apply` can work: a converge has run and nothing is pending. When false, the
+    /// caller converges with its full desired state instead.
+    public var canApply: Bool { inSync && shaper.canApplyIncrementally }
+
     /// Changes only the users whose shaping changed (`users`: their new shaping; `removing`:
-    /// ids that need no class any more), from the shaper's cached model: no kernel dump.
-    /// Falls back to a full converge to `desired()` when there is no trustworthy model (no
-    /// converge yet, or errors pending: those need the diff against the kernel anyway).
-    @discardableResult
-    public func apply(_ users: [ShapedUser], removing: [String], desired: () -> [ShapedUser], now: Double) -> ConvergeReport? {
-        guard inSync, shaper.canApplyIncrementally else { return converge(to: desired(), now: now) }
+    /// ids that need no class any more), from the shaper's engines: no kernel dump. Returns
+    /// nil when it could not (see `canApply`): the caller then converges fully.
+    public func apply(_ users: [ShapedUser], removing: [String], now: Double) -> ConvergeReport? {
+        guard canApply else { return nil }
         let started = ContinuousClock.now
         do {
             let report = try shaper.apply(users, removing: removing)
@@ -61,7 +63,7 @@ public final class Enforcer {
             return report
         } catch {
             logger.warning("incremental change impossible; converging fully", metadata: ["error": "\(error)"])
-            return converge(to: desired(), now: now)
+            return nil
         }
     }
 
