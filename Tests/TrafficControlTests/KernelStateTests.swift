@@ -243,3 +243,40 @@ extension KernelTests.KernelStateTests {
         #expect(errors.contains { $0.errno == 17 && $0.object.contains("7164:f01") })
     }
 }
+
+extension KernelTests.KernelStateTests {
+    @Test("upgrading from the u32 layout keeps each user's class: entries written, u32 filters and the old ingress gone")
+    func upgradeFromU32Layout() throws {
+        let network = try TestNetwork.make()
+        defer { network.destroy() }
+        let ns = network.serverNS
+        let dev = network.serverInterface
+        let ifb = "ifb-u\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
+        // What tierd's u32 version left: root, one shard with alice's class, hash-free u32
+        // filters (the decoding does not care which table a filter sits in), its ingress.
+        for command in [
+            ["ip", "link", "add", ifb, "type", "ifb"], ["ip", "link", "set", ifb, "up"],
+            ["tc", "qdisc", "add", "dev", dev, "root", "handle", "7164:", "htb", "default", "0"],
+            ["tc", "class", "add", "dev", dev, "parent", "7164:", "classid", "7164:1", "htb", "rate", "400gbit"],
+            ["tc", "qdisc", "add", "dev", dev, "parent", "7164:1", "handle", "7200:", "htb", "default", "0"],
+            ["tc", "class", "add", "dev", dev, "parent", "7200:", "classid", "7200:5", "htb", "rate", "3mbit"],
+            ["tc", "qdisc", "add", "dev", dev, "parent", "7200:5", "handle", "10:", "pfifo", "limit", "1000"],
+            ["tc", "filter", "add", "dev", dev, "parent", "7164:", "prio", "1", "protocol", "ip", "u32", "match", "ip", "dst", "10.50.0.1/32", "flowid", "7164:1"],
+            ["tc", "filter", "add", "dev", dev, "parent", "7200:", "prio", "1", "protocol", "ip", "u32", "match", "ip", "dst", "10.50.0.1/32", "flowid", "7200:5"],
+            ["tc", "filter", "add", "dev", dev, "parent", "7200:", "prio", "2", "protocol", "ipv6", "u32", "match", "ip6", "dst", "fd00:aa::1/128", "flowid", "7200:5"],
+            ["tc", "qdisc", "add", "dev", dev, "ingress"],
+            ["tc", "filter", "add", "dev", dev, "parent", "ffff:", "prio", "1", "protocol", "ip", "u32", "match", "u32", "0", "0",
+             "action", "mirred", "egress", "redirect", "dev", ifb],
+        ] { try network.run(ns, command) }
+        let shaper = try Shaper(ShaperConfiguration(interface: dev, ifb: ifb, namespace: ns))
+        try shaper.prepare()
+        let alice = ShapedUser(id: "alice", addresses: [IPPrefix("10.50.0.1")!, IPPrefix("fd00:aa::1")!], download: 5_000_000, upload: nil)
+        let report = try shaper.converge(to: [alice])
+        #expect(report.errors == [])
+        #expect(report.classesCreated == 0 && report.classesDeleted == 0 && report.classesChanged == 1, "\(report)")
+        let (download, _) = try expectExact(shaper, [alice])
+        #expect(download["alice"] == 0x7200_0005, "alice kept her class")
+        #expect(try shaper.converge(to: [alice]).totalChanges == 0)
+        try shaper.teardown()
+    }
+}

@@ -70,10 +70,15 @@ struct DirectionEngine {
         for qdisc in state.qdiscs where userClasses.contains(qdisc.parent) { leafOf[qdisc.parent] = qdisc }
         leftoverFilters = state.filters.filter { !($0.isTierd && $0.parent == Layout.rootHandle) }
         // Users keep the class one of their addresses points to; each address belongs to the
-        // first user whose class its entry names.
+        // first user whose class its entry names. Without entries, the inner u32 filters of
+        // tierd's earlier layout say the same (an upgrade keeps every class).
+        var legacy: [IPPrefix: UInt32] = [:]
+        for filter in state.filters where filter.kind == "u32" && Layout.shardIndex(ofInner: filter.parent) != nil {
+            if let prefix = filter.legacyPrefix, let target = filter.classid, legacy[prefix] == nil { legacy[prefix] = target }
+        }
         var claimed = Set<UInt32>()
         for user in wanted {
-            guard let handle = user.addresses.lazy.compactMap({ state.entries[$0] })
+            guard let handle = user.addresses.lazy.compactMap({ state.entries[$0] ?? legacy[$0] })
                 .first(where: { userClasses.contains($0) && !claimed.contains($0) }) else { continue }
             claimed.insert(handle)
             classOf[user.user] = handle

@@ -61,6 +61,15 @@ final class FilterDump {
             filter.programID = nla_find(nested, innerLength, Int32(TCA_BPF_ID)).map { nla_get_u32($0) }
             filter.programName = nla_find(nested, innerLength, Int32(TCA_BPF_NAME)).map { String(cString: nla_get_string($0)) }
             filter.classid = nla_find(nested, innerLength, Int32(TCA_BPF_CLASSID)).map { nla_get_u32($0) }
+        } else if kind == "u32", let options = nla_find(attributes, length, Int32(TCA_OPTIONS)) {
+            // An earlier tierd's address filter: its prefix and class (see LegacyU32Binding).
+            let nested = nla_data(options).assumingMemoryBound(to: nlattr.self)
+            let innerLength = nla_len(options)
+            filter.classid = nla_find(nested, innerLength, Int32(TCA_U32_CLASSID)).map { nla_get_u32($0) }
+            if let selector = nla_find(nested, innerLength, Int32(TCA_U32_SEL)) {
+                let bytes = UnsafeRawBufferPointer(start: nla_data(selector), count: Int(nla_len(selector)))
+                filter.legacyPrefix = LegacyU32Binding.prefix(selector: bytes, ethertype: filter.proto)
+            }
         }
         filters.append(filter)
     }

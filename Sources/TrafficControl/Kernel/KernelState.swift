@@ -32,6 +32,9 @@ public struct FilterState: Sendable, Equatable, Hashable {
     public var programName: String?
     public var programID: UInt32?
     public var classid: UInt32?
+    /// u32 (tierd's earlier layout): the address prefix the filter matches, with `classid`
+    /// its class. Read only to keep classes across the upgrade (`LegacyU32Binding`).
+    public var legacyPrefix: IPPrefix?
 
     /// Whether this is one of tierd's classifier filters (any version).
     public var isTierd: Bool {
