@@ -108,7 +108,7 @@ let package = Package(
             name: "TrafficControlTests",
             dependencies: ["TrafficControl", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "TierDaemonTests", dependencies: ["TierDaemon", "TestSupport"]),
+        .testTarget(name: "TierDaemonTests", dependencies: ["TierDaemon", "Control", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Control", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

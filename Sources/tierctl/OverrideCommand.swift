@@ -28,7 +28,7 @@ struct OverrideCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if let duration, !DurationSyntax.isValid(duration) {
+        if let duration, DurationParser.parse(duration) == nil {
             throw ValidationError("--for: '\(duration)' is not a duration (a number with ms, s, m, h or d, e.g. 2h or 1h30m)")
         }
     }

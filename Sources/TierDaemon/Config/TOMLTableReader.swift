@@ -1,3 +1,4 @@
+import Control
 import TOMLKit
 
 /// Typed, error-collecting access to one TOML table.

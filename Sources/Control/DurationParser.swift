@@ -1,7 +1,9 @@
 import Foundation
 
-/// Durations as operators write them in the config: `ms s m h d`, optionally chained
-/// ("1h30m") and with decimals ("1.5h"); a bare number means seconds.
+/// Durations as operators write them, in the config and on tierctl's command line alike
+/// (`override --for`): `ms s m h d`, optionally chained ("1h30m") and with decimals ("1.5h");
+/// a bare number means seconds. One grammar for both, here in the layer tierd and tierctl
+/// share, so what tierctl accepts is exactly what the daemon does.
 public enum DurationParser {
     private static let units: [String: Double] = [
         "": 1, "ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400,
