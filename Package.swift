@@ -43,10 +43,13 @@ let package = Package(
             dependencies: ["CNetlink", "CLibBPF", "CTierdBPF"]
         ),
         .target(name: "Scoring", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
+        // The feed's line grammar: pure (no I/O, no NIO, no Foundation), the untrusted-input
+        // path the fuzz target builds on its own (Fuzz/run.sh).
+        .target(name: "FeedParsing", dependencies: ["Scoring"]),
         .target(
             name: "Feed",
             dependencies: [
-                "Scoring",
+                "Scoring", "FeedParsing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -61,7 +64,7 @@ let package = Package(
         .target(
             name: "TierDaemon",
             dependencies: [
-                "TrafficControl", "Scoring", "Feed", "Control",
+                "TrafficControl", "Scoring", "FeedParsing", "Feed", "Control",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -89,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "tierd-bench",
             dependencies: [
-                "TierDaemon", "TrafficControl", "Scoring", "Feed",
+                "TierDaemon", "TrafficControl", "Scoring", "FeedParsing", "Feed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,7 +102,7 @@ let package = Package(
             name: "ScoringTests",
             dependencies: ["Scoring", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "FeedTests", dependencies: ["Feed", "Scoring"]),
+        .testTarget(name: "FeedTests", dependencies: ["FeedParsing", "Feed", "Scoring"]),
         .testTarget(
             name: "ControlTests",
             dependencies: ["Control", "tierctl", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -110,6 +113,8 @@ let package = Package(
         ),
         .testTarget(name: "TierDaemonTests", dependencies: ["TierDaemon", "Control", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Control", "TestSupport"]),
+        // The benchmark's pure parts (scoring and feed throughput), exercised small.
+        .testTarget(name: "BenchTests", dependencies: ["tierd-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import FeedParsing
 import Scoring
 
 /// A run of consecutive lines read from the feed file, handed to the daemon at once so

@@ -1,3 +1,4 @@
+import FeedParsing
 /// Running totals of what one feed source has seen, for metrics and `status`.
 ///
 /// Rejections are counted by reason so an operator can tell a broken producer

@@ -1,3 +1,4 @@
+import FeedParsing
 /// Failures of the file feed that the daemon must report (bad configuration or a
 /// broken file system), as opposed to bad lines, which are counted, not thrown.
 public enum FeedFileError: Error, Sendable, Equatable {

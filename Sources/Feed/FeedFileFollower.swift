@@ -1,3 +1,4 @@
+import FeedParsing
 import Synchronization
 
 /// The file feed: follows the feed file and hands its new lines to the daemon in batches.

@@ -1,3 +1,4 @@
+import FeedParsing
 /// Where the file feed has read up to: what the daemon persists to resume after a
 /// restart without applying a line twice or skipping one.
 ///

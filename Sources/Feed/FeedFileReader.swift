@@ -1,3 +1,4 @@
+import FeedParsing
 import Glibc
 
 /// Reads the lines of the feed file from where the last reader stopped, following the

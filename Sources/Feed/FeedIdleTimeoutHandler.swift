@@ -1,3 +1,4 @@
+import FeedParsing
 import NIOCore
 
 /// Turns NIO's read-idle event into an error on the connection's inbound stream, so the

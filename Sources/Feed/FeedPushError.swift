@@ -1,3 +1,4 @@
+import FeedParsing
 /// The feed socket did not answer as the contract says.
 public enum FeedPushError: Error, Sendable, Equatable {
     /// The socket could not be reached: `errno` ENOENT/ECONNREFUSED mean the daemon is not

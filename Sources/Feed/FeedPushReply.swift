@@ -1,3 +1,4 @@
+import FeedParsing
 
 /// The feed socket's answer to one connection, sent after the connection's accepted
 /// events were handed to the daemon (made durable and applied):

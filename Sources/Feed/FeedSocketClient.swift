@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import FeedParsing
 import Scoring
 
 #if canImport(FoundationEssentials)

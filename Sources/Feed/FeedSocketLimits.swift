@@ -1,3 +1,4 @@
+import FeedParsing
 /// The limits that keep one feed socket producer from hurting the daemon or the others.
 public struct FeedSocketLimits: Sendable, Equatable {
     /// Connections served at once; more are refused with `too_many_connections`.

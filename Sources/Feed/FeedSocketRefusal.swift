@@ -1,3 +1,4 @@
+import FeedParsing
 /// A refusal by the feed socket: `{"error":"code","message":"..."}` instead of a reply.
 public struct FeedSocketRefusal: Error, Sendable, Codable, Equatable {
     // Declaration order is the wire order (see FeedSocketWire).

@@ -1,6 +1,7 @@
 import Glibc
 import NIOCore
 import NIOPosix
+import FeedParsing
 import Scoring
 import Synchronization
 

@@ -1,3 +1,4 @@
+import FeedParsing
 import Scoring
 
 /// What one feed socket connection has sent so far: lines cut by the splitter (so a line

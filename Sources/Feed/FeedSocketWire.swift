@@ -1,3 +1,4 @@
+import FeedParsing
 /// The bytes the feed socket sends. Written by hand rather than with `JSONEncoder`,
 /// which does not keep keys in declaration order on Linux: the contract documents the
 /// reply as `{"accepted":N,"rejected":M,"errors":[...]}` and scripts may match on it.

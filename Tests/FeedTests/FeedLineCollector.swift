@@ -1,4 +1,5 @@
 import Feed
+import FeedParsing
 
 /// Runs a whole stream through `FeedLineSplitter` + `FeedLineParser`, in the given
 /// chunk sizes, and records each line's outcome by line number.

@@ -1,4 +1,5 @@
 import Feed
+import FeedParsing
 import Testing
 
 @Suite struct FeedLineSplitterTests {

@@ -1,4 +1,5 @@
 import Feed
+import FeedParsing
 import Foundation
 import Scoring
 import Synchronization

@@ -1,5 +1,6 @@
 import Control
 import Feed
+import FeedParsing
 import Logging
 import Scoring
 import TrafficControl

@@ -1,4 +1,5 @@
 import Feed
+import FeedParsing
 import Logging
 
 /// What the daemon counted about feed input, for `health`, metrics and logs. Rejected

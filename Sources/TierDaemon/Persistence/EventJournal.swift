@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Feed
+import FeedParsing
 import Scoring
 import SystemPackage
 

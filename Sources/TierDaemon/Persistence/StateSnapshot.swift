@@ -1,4 +1,5 @@
 import Feed
+import FeedParsing
 import Scoring
 
 /// Everything tierd must remember across a restart, written as one unit so that scores and

@@ -1,4 +1,5 @@
 import Feed
+import FeedParsing
 import ServiceLifecycle
 
 /// Follows the feed file with inotify, from where the last snapshot left off.

@@ -1,4 +1,5 @@
 import Feed
+import FeedParsing
 import ServiceLifecycle
 
 /// Accepts feed lines from local producers on `[feed] socket`. Each connection's events are

@@ -20,7 +20,7 @@ public enum FeedLineEncoder {
 
     /// `text` as the inside of a JSON string (RFC 8259 §7): quotes, backslashes and
     /// control characters escaped, everything else as is.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

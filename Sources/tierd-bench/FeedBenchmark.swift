@@ -1,3 +1,6 @@
+import Feed
+import FeedParsing
+
 /// Measures the feed ingest path (splitter + parser) on a generated, file-like buffer.
 ///
 /// Exposed so `tierd-bench` can report it next to the scoring and kernel numbers; the

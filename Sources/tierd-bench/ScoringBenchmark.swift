@@ -1,3 +1,4 @@
+import Scoring
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,5 +1,5 @@
 import Testing
-@testable import Scoring
+@testable import tierd_bench
 
 @Suite struct BenchmarkTests {
     /// A small run exercises the whole benchmark path (setup, batched events, advance) and
