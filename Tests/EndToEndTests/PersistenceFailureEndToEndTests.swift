@@ -17,6 +17,7 @@ struct PersistenceFailureEndToEndTests {
         let disk = try SmallFilesystem(size: "256k", on: scenario.stateDir)
         defer { disk.remove() }
         try scenario.start()
+        #expect(try tierctl(scenario.ctl + ["override", "carol", "reduced"]).status == 0)
         disk.fill()
 
         let override = try tierctl(scenario.ctl + ["override", "alice", "minimal", "--reason", "ticket 1"])
@@ -34,6 +35,17 @@ struct PersistenceFailureEndToEndTests {
         #expect(push.output.contains("No space left on device (errno 28)"), "\(push.output)")
         #expect(try scenario.status("bob")["tier"] as? String == "full")
 
+        // clear and reload are refused the same way, and leave everything as it was.
+        let clear = try tierctl(scenario.ctl + ["clear", "carol"])
+        #expect(clear.status == 1 && clear.output.contains("persistence: not changed"), "\(clear.output)")
+        #expect((try scenario.status("carol")["override"] as? [String: Any])?["tier"] as? String == "reduced")
+        let users = scenario.dir.file("users.csv")
+        try (try String(contentsOfFile: users, encoding: .utf8) + "dave,10.98.2.1,\n").write(toFile: users, atomically: false, encoding: .utf8)
+        let reload = try tierctl(scenario.ctl + ["reload"])
+        #expect(reload.status == 1, "\(reload.output)")
+        #expect(reload.output.contains("persistence: reload not applied, still running the previous configuration"), "\(reload.output)")
+        #expect(try tierctl(scenario.ctl + ["status", "dave"]).status == 1, "the refused reload must not add dave")
+
         let health = try tierctl(scenario.ctl + ["health"])
         #expect(health.status == 1)
         #expect(health.output.contains("status") && health.output.contains("degraded"), "\(health.output)")
@@ -45,12 +57,17 @@ struct PersistenceFailureEndToEndTests {
         let repeats = scenario.log.components(separatedBy: "No space left on device").count - 1
         #expect((1...2).contains(repeats), "log repeats the failure \(repeats) times:\n\(scenario.log)")
 
+        let metrics = try tierctl(scenario.ctl + ["metrics"]).output
+        #expect(metrics.contains(#"tierd_persistence_errors_total{kind="state"}"#), "\(metrics)")
+
         disk.freeUp()
         #expect(try eventually(timeout: 5) { try tierctl(scenario.ctl + ["health"]).status == 0 }, "\(scenario.log)")
         #expect(try tierctl(scenario.ctl + ["override", "alice", "minimal", "--reason", "ticket 1"]).status == 0)
         #expect(try scenario.push("bob", 300))
+        #expect(try tierctl(scenario.ctl + ["reload"]).status == 0)
+        #expect(try tierctl(scenario.ctl + ["status", "dave"]).status == 0)
 
-        // Acknowledged means durable: kill -9 loses neither.
+        // Acknowledged means durable: kill -9 loses none of it.
         scenario.stop(signal: SIGKILL)
         try scenario.start()
         let restored = try scenario.status("alice")
