@@ -60,6 +60,26 @@ struct AuditLogTests {
         }
     }
 
+    /// While the log cannot be written, at most `pendingLimit` bytes wait; what does not fit
+    /// is counted, never silently lost.
+    @Test func whatDoesNotFitWhileUnwritableIsCounted() throws {
+        try withTemporaryDirectory { dir in
+            let log = AuditLog(directory: try StateDirectory(configured: FilePath(dir.path)))
+            #expect(symlink(dir.file("nowhere"), dir.file("audit.jsonl")) == 0)
+            var refused = 0
+            for _ in 0..<100 {
+                do { try log.record(Array(repeating: TierChangeFixture.change, count: 100)) } catch { refused += 1 }
+            }
+            #expect(refused == 100)
+            let dropped = log.takeDropped()
+            #expect(dropped > 0 && dropped < 10_000, "\(dropped)")
+            try dir.remove("audit.jsonl")
+            try log.flush()
+            #expect(try lines(dir.file("audit.jsonl")) == 10_000 - dropped)
+            #expect(log.takeDropped() == 0)
+        }
+    }
+
     private func lines(_ path: String) throws -> Int {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count
     }

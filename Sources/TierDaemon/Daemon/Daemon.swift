@@ -83,11 +83,7 @@ public actor Daemon {
             logger.info("journal replayed", metadata: ["events": "\(replay.count)"])
         }
         let changes = engine.advance(to: clock())
-        do {
-            try audit.flush()
-        } catch {
-            persistenceFailed(.audit, error)
-        }
+        writeAudit { log throws(PersistenceError) in try log.flush() }
         record(changes)
         enforce()
         logger.info("enforcing", metadata: ["summary": "\(summaryLine())"])
@@ -276,13 +272,25 @@ public actor Daemon {
             persistenceFailed(.state, error)
         }
         if persistence.failures[.audit] != nil || audit.hasPending {
-            do {
-                try audit.flush()
-                persistence.succeeded(.audit, now: clock(), logger: logger)
-            } catch {
-                persistenceFailed(.audit, error)
-            }
+            writeAudit { log throws(PersistenceError) in try log.flush() }
         }
+    }
+
+    /// Runs one audit write and accounts for it: a failure degrades health; a success
+    /// clears that and says how many lines were lost while the log was unwritable (beyond
+    /// what `AuditLog` keeps waiting in memory).
+    func writeAudit(_ write: (AuditLog) throws(PersistenceError) -> Void) {
+        do {
+            try write(audit)
+        } catch {
+            persistenceFailed(.audit, error)
+            return
+        }
+        let dropped = audit.takeDropped()
+        if dropped > 0 {
+            logger.warning("audit lines lost while the audit log could not be written", metadata: ["lines": "\(dropped)", "path": "\(audit.path)"])
+        }
+        persistence.succeeded(.audit, now: clock(), logger: logger)
     }
 
     func persistenceFailed(_ kind: PersistenceHealth.Kind, _ error: PersistenceError) {
@@ -370,12 +378,7 @@ public actor Daemon {
                     "rule": "\(change.rule.rawValue)", "score": "\(change.score.map { "\(Timestamps.rounded($0))" } ?? "none")",
                 ])
         }
-        do {
-            try audit.record(changes)
-            persistence.succeeded(.audit, now: clock(), logger: logger)
-        } catch {
-            persistenceFailed(.audit, error)
-        }
+        writeAudit { log throws(PersistenceError) in try log.record(changes) }
     }
 
     /// One line for systemd's STATUS= and the start-up log.

@@ -24,8 +24,8 @@ public final class AuditLog {
     let directory: StateDirectory
     private var descriptor: FileDescriptor?
     private var pending: [UInt8] = []
-    /// Lines dropped because `pending` was full; reported with the next failure or success.
-    public private(set) var dropped = 0
+    /// Lines dropped because `pending` was full, until `takeDropped()`.
+    private var dropped = 0
 
     public var path: String { directory.pathOf(Self.name) }
     /// Whether lines are waiting for the file to become writable again.
@@ -99,7 +99,13 @@ public final class AuditLog {
             throw .system(path, error)
         }
         pending.removeAll(keepingCapacity: false)
-        dropped = 0
+    }
+
+    /// How many lines were dropped (pending was full) since the last call, for the log
+    /// line that says so once the audit log works again.
+    public func takeDropped() -> Int {
+        defer { dropped = 0 }
+        return dropped
     }
 
     /// The open file, or a newly opened one when the name now refers to another file (or to
