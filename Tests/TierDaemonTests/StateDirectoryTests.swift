@@ -22,7 +22,9 @@ struct StateDirectoryTests {
 
     @Test func symbolicLinksAreRefusedNeverFollowed() throws {
         try withTemporaryDirectory { dir in
-            try dir.write("target", "precious\n")
+            // No newline at the end: the journal replay cuts a torn last line, and once did
+            // so through a link, truncating whatever it pointed to.
+            try dir.write("target", "precious")
             try FileManager.default.createDirectory(atPath: dir.file("state"), withIntermediateDirectories: false)
             let state = try StateDirectory(configured: FilePath(dir.file("state")))
             for name in ["audit.jsonl", "journal-1.jsonl", "state.json"] {
@@ -38,11 +40,12 @@ struct StateDirectoryTests {
 
             let journal = EventJournal(directory: state, mark: JournalMark())
             #expect(throws: PersistenceError.self) { _ = try journal.unappliedEvents(parser: .init(maxLineLength: 100)) }
+            #expect(try String(contentsOfFile: dir.file("target"), encoding: .utf8) == "precious")
             #expect(throws: StateStore.LoadError.self) { _ = try StateStore(directory: dir.file("state")).load() }
 
             // The snapshot's rename replaces the link itself, never what it points to.
             try state.replace("state.json", with: Array("{}".utf8))
-            #expect(try String(contentsOfFile: dir.file("target"), encoding: .utf8) == "precious\n")
+            #expect(try String(contentsOfFile: dir.file("target"), encoding: .utf8) == "precious")
             var info = stat()
             #expect(lstat(dir.file("state/state.json"), &info) == 0 && info.st_mode & S_IFMT == S_IFREG)
         }
