@@ -64,6 +64,17 @@ struct StateDirectoryTests {
         }
     }
 
+    @Test func aFIFOInPlaceOfAStateFileIsRefusedWithoutHanging() throws {
+        try withTemporaryDirectory { dir in
+            let state = try StateDirectory(configured: FilePath(dir.path))
+            #expect(mkfifo(dir.file("audit.jsonl"), 0o600) == 0)
+            #expect(mkfifo(dir.file("state.json"), 0o600) == 0)
+            #expect(throws: PersistenceError.self) { try AuditLog(directory: state).record([TierChangeFixture.change]) }
+            let refused = #expect(throws: PersistenceError.self) { _ = try state.read("state.json") }
+            #expect(refused?.description.contains("not a regular file") == true, "\(String(describing: refused))")
+        }
+    }
+
     @Test func aConfiguredSymlinkIsResolvedOnceAtStart() throws {
         try withTemporaryDirectory { dir in
             try FileManager.default.createDirectory(atPath: dir.file("real"), withIntermediateDirectories: false)

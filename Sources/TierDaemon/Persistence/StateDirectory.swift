@@ -58,9 +58,10 @@ public final class StateDirectory {
     }
 
     /// Opens `name` in the directory (never through a symbolic link) and checks that it is a
-    /// plain file with no other hard links.
+    /// plain file with no other hard links. O_NONBLOCK (no effect on a regular file) keeps a
+    /// FIFO planted under a state file's name from hanging the daemon in open().
     func open(_ name: String, _ flags: Int32, mode: mode_t = 0o600) throws(PersistenceError) -> FileDescriptor {
-        let fd = openat(descriptor.rawValue, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)
+        let fd = openat(descriptor.rawValue, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, mode)
         guard fd >= 0 else { throw .system(pathOf(name)) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
