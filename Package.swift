@@ -96,16 +96,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Namespace and process helpers shared by the kernel and end-to-end tests.
+        // Helpers shared by the test targets: temporary directories, namespaces, processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "ScoringTests",
             dependencies: ["Scoring", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "FeedTests", dependencies: ["FeedParsing", "Feed", "Scoring"]),
+        .testTarget(name: "FeedTests", dependencies: ["FeedParsing", "Feed", "Scoring", "TestSupport"]),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["Control", "tierctl", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Control", "tierctl", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "TrafficControlTests",

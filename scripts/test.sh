@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# The toolchain (swift build/test and the swift-driver runs they start) leaves an empty
+# TemporaryDirectory.* folder in $TMPDIR per compiler query and never removes it (a known
+# driver bug): give this run its own TMPDIR and remove it afterwards, so /tmp stays clean.
+# The tests themselves clean up after themselves (Tests/TestSupport/TemporaryDirectory.swift).
+TMPDIR="$(mktemp -d /tmp/tierd-test.XXXXXX)"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 # Build everything first (the end-to-end tests run the built tierd and tierctl binaries).
 swift build --build-tests
 # Serial on purpose: the kernel, traffic and end-to-end tests are synchronous and would

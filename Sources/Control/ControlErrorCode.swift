@@ -26,6 +26,10 @@ public struct ControlErrorCode: RawRepresentable, Sendable, Hashable, Codable, C
     public static let badRequest = ControlErrorCode(rawValue: "bad_request")
     /// `reload` refused: the new config has errors (listed in `details`). tierctl exits 78.
     public static let configError = ControlErrorCode(rawValue: "config_error")
+    /// The change could not be made durable (state_dir full, removed, unwritable, a symlink
+    /// where a state file should be); it was not applied. The message names the file and the
+    /// system's reason. tierctl exits 1.
+    public static let persistence = ControlErrorCode(rawValue: "persistence")
     /// Anything else that went wrong inside the daemon.
     public static let `internal` = ControlErrorCode(rawValue: "internal")
 }

@@ -5,7 +5,8 @@ import Foundation
 ///   "last_apply":"2026-11-27T05:00:00Z","errors":[],"feed":{...}}`.
 ///
 /// `status` is `degraded` whenever something needs an operator (kernel drift not repaired,
-/// apply errors, feed failing); `tierctl health` exits 1 then, so it can serve as a probe.
+/// apply errors, feed failing, state or audit writes failing, each with its reason in
+/// `errors`); `tierctl health` exits 1 then, so it can serve as a probe.
 /// `last_apply` is null until the first apply. `feed` is free-form: the feed sources
 /// report what they know (offsets, counts, last event time).
 public struct HealthReport: Sendable, Hashable, Codable {

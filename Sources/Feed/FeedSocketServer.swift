@@ -12,9 +12,9 @@ import Synchronization
 /// slot (until `idleTimeout`). Per connection, events are handed to `onBatch` in chunks
 /// of at most `maxEventsPerBatch` as they arrive (reading pauses while `onBatch` runs:
 /// back-pressure instead of buffering), the rest after the half-close, and only then is
-/// the reply sent. If `onBatch` throws, the reply is an `apply_failed` refusal; chunks
-/// handed over before that stay applied (the reply's `accepted` would be wrong, so it
-/// is not sent).
+/// the reply sent. If `onBatch` throws, the reply is an `apply_failed` refusal whose
+/// `accepted` counts the events of the chunks handed over before (they stay applied) and
+/// whose `message` says why.
 public final class FeedSocketServer: Sendable {
     public let path: String
     private let parser: FeedLineParser
@@ -117,18 +117,20 @@ public final class FeedSocketServer: Sendable {
     /// Serves one producer: lines in, batches out, one reply.
     private func serve(_ connection: Connection) async {
         var session = FeedSocketSession(parser: parser, maxReportedErrors: limits.maxReportedErrors)
+        var applied = 0
         try? await connection.executeThenClose { inbound, outbound in
             do {
                 do {
                     for try await buffer in inbound {
                         buffer.withUnsafeReadableBytes { session.consume($0) }
                         while session.pendingEvents.count >= limits.maxEventsPerBatch {
-                            try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))
+                            applied += try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))
                         }
                     }
                 } catch is FeedIdleTimeoutHandler.IdleTimeout {
                     await record(session)
-                    try await outbound.write(ByteBuffer(string: FeedSocketRefusal.idleTimeout.jsonLine))
+                    let line = FeedSocketRefusal.idleTimeout.jsonLine(after: session.refusalCounts(applied: applied))
+                    try await outbound.write(ByteBuffer(string: line))
                     return
                 }
                 // Cancellation (stop) also ends the inbound stream: that is not the
@@ -136,24 +138,26 @@ public final class FeedSocketServer: Sendable {
                 if Task.isCancelled { return }
                 session.finish()
                 while !session.pendingEvents.isEmpty {
-                    try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))
+                    applied += try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))
                 }
                 await record(session)
                 try await outbound.write(ByteBuffer(string: session.reply.jsonLine))
             } catch let refusal as FeedSocketRefusal {
                 await record(session)
-                try await outbound.write(ByteBuffer(string: refusal.jsonLine))
+                try await outbound.write(ByteBuffer(string: refusal.jsonLine(after: session.refusalCounts(applied: applied))))
             }
         }
     }
 
-    /// Calls `onBatch`, turning its failure into the refusal sent to the producer.
-    private func handOver(_ events: [ScoreEvent]) async throws {
+    /// Calls `onBatch`, turning its failure into the refusal sent to the producer; returns
+    /// how many events it applied.
+    private func handOver(_ events: [ScoreEvent]) async throws -> Int {
         do {
             try await onBatch(events)
         } catch {
             throw FeedSocketRefusal.applyFailed(error)
         }
+        return events.count
     }
 
     /// Answers a connection over the limit, then waits for the producer to finish

@@ -51,6 +51,13 @@ struct FeedSocketSession {
         FeedPushReply(accepted: accepted, rejected: rejected, errors: errors)
     }
 
+    /// The counts for a refusal after `applied` events were handed over successfully: the
+    /// events that were not are counted as rejected, so the two numbers still add up to
+    /// every line received.
+    func refusalCounts(applied: Int) -> FeedPushReply {
+        FeedPushReply(accepted: applied, rejected: rejected + (accepted - applied), errors: errors)
+    }
+
     private static func parse(_ line: FeedLineSplitter.Line, _ parser: FeedLineParser) -> FeedLineResult {
         switch line {
         case .tooLong: return .rejected(.lineTooLong)

@@ -8,7 +8,10 @@ enum FeedSocketWire {
         return #"{"accepted":\#(reply.accepted),"rejected":\#(reply.rejected),"errors":[\#(errors.joined(separator: ","))]}"# + "\n"
     }
 
-    static func line(_ refusal: FeedSocketRefusal) -> String {
-        #"{"error":"\#(FeedLineEncoder.escaped(refusal.error))","message":"\#(FeedLineEncoder.escaped(refusal.message))"}"# + "\n"
+    /// A refusal: the counts first (the reply's shape), then why.
+    static func line(_ refusal: FeedSocketRefusal, after counts: FeedPushReply) -> String {
+        var text = line(counts)
+        text.removeLast(2)  // "}\n"
+        return text + #","error":"\#(FeedLineEncoder.escaped(refusal.error))","message":"\#(FeedLineEncoder.escaped(refusal.message))"}"# + "\n"
     }
 }

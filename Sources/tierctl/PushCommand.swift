@@ -3,7 +3,8 @@ import Control
 
 /// `tierctl push USER SCORE` / `tierctl push USER --delta N`: send one feed event over the
 /// daemon's feed socket (not the control socket: it goes through the same path as any
-/// other feed producer). Exits 1 when the daemon rejected the event.
+/// other feed producer). Exits 1 when the daemon rejected the event or refused it (for
+/// instance because it could not be made durable), printing the daemon's reason.
 struct PushCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
@@ -67,6 +68,10 @@ struct PushCommand: AsyncParsableCommand {
             Output.line("accepted \(reply.accepted), rejected \(reply.rejected)")
         }
         for error in reply.errors { Output.error("line \(error.line): \(error.reason)") }
+        if let code = reply.error {
+            Output.error("refused (\(code)): \(reply.message ?? "no reason given")")
+            throw ExitCode(1)
+        }
         if reply.rejected > 0 { throw ExitCode(1) }
     }
 }

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import TestSupport
 import Glibc
 #endif
 import Control
@@ -25,12 +26,12 @@ import Testing
     }
 
     @Test func socketFileWithoutListenerIsRefused() async throws {
-        let directory = try TemporaryDirectory.make()
-        let path = directory + "/dead.sock"
+        let directory = try TemporaryDirectory(prefix: "tierd-ctl")
+        let path = directory.path + "/dead.sock"
         let server = ControlServer(path: path, handler: FakeControlHandler())
         try await server.start()
         // Leave a socket file nobody listens on, as a crashed daemon does.
-        let link = directory + "/stale.sock"
+        let link = directory.path + "/stale.sock"
         #expect(Glibc.link(path, link) == 0)
         await server.stop()
         do {
@@ -40,7 +41,7 @@ import Testing
             #expect(error == .unreachable(path: link, errno: ECONNREFUSED, reason: error.reasonText))
             #expect(error.exitCode == 69)
         }
-        try? FileManager.default.removeItem(atPath: directory)
+        directory.remove()
     }
 
     @Test func silentDaemonTimesOut() async throws {
@@ -66,8 +67,8 @@ import Testing
     }
 
     @Test func feedPushSendsLinesThenReadsTheSummary() async throws {
-        let directory = try TemporaryDirectory.make()
-        let feed = try FakeFeedServer(path: directory + "/feed.sock")
+        let directory = try TemporaryDirectory(prefix: "tierd-ctl")
+        let feed = try FakeFeedServer(path: directory.path + "/feed.sock")
         let response = try await FeedClient(socketPath: feed.path, timeout: .seconds(5)).push([
             FeedPushEvent(user: "alice", score: 640),
             FeedPushEvent(user: "bob", score: -1),
@@ -78,7 +79,7 @@ import Testing
             #"{"score":640,"user":"alice"}"#, #"{"score":-1,"user":"bob"}"#,
             #"{"delta":-40,"reason":"abuse-report","user":"alice"}"#,
         ])
-        try? FileManager.default.removeItem(atPath: directory)
+        directory.remove()
     }
 }
 

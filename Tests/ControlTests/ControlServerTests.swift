@@ -1,3 +1,4 @@
+import TestSupport
 import Control
 import Foundation
 import Testing
@@ -123,8 +124,8 @@ import Glibc
     }
 
     @Test func runServesUntilCancelled() async throws {
-        let directory = try TemporaryDirectory.make()
-        let path = directory + "/run.sock"
+        let directory = try TemporaryDirectory(prefix: "tierd-ctl")
+        let path = directory.path + "/run.sock"
         let server = ControlServer(path: path, mode: 0o660, handler: FakeControlHandler())
         let running = Task { try await server.run() }
         var reply: ControlReply?
@@ -138,7 +139,7 @@ import Glibc
         running.cancel()
         try await running.value
         #expect(access(path, F_OK) != 0)
-        try? FileManager.default.removeItem(atPath: directory)
+        directory.remove()
     }
 
     @Test func replacesAStaleSocketFileButNotALiveOne() async throws {
@@ -148,7 +149,7 @@ import Glibc
         await #expect(throws: ControlServerError.socketInUse(path: first.path)) { try await second.start() }
         #expect(try await first.client.send(.metrics).reply.isOK)
         // A socket file nobody listens on (a crashed daemon's) is replaced.
-        let stale = first.directory + "/stale.sock"
+        let stale = first.directory.path + "/stale.sock"
         #expect(link(first.path, stale) == 0)
         await first.server.stop()
         let third = ControlServer(path: stale, handler: FakeControlHandler())
@@ -160,13 +161,13 @@ import Glibc
     }
 
     @Test func refusesAPathThatIsNotASocket() async throws {
-        let directory = try TemporaryDirectory.make()
-        let path = directory + "/regular"
+        let directory = try TemporaryDirectory(prefix: "tierd-ctl")
+        let path = directory.path + "/regular"
         #expect(FileManager.default.createFile(atPath: path, contents: Data("keep".utf8)))
         let server = ControlServer(path: path, handler: FakeControlHandler())
         await #expect(throws: ControlServerError.pathOccupied(path: path)) { try await server.start() }
         #expect(FileManager.default.contents(atPath: path) == Data("keep".utf8))
-        try? FileManager.default.removeItem(atPath: directory)
+        directory.remove()
     }
 }
 

@@ -1,3 +1,4 @@
+import TestSupport
 import Control
 import Foundation
 
@@ -23,6 +24,8 @@ struct FakeControlHandler: ControlHandler {
                 "uid": .integer(Int64(peer.uid)), "gid": .integer(Int64(peer.gid)), "pid": .integer(Int64(peer.pid)),
                 "groups": .array(peer.groups.sorted().map { .integer(Int64($0)) }),
             ]))
+        case (.override, "full-disk"):
+            return .error(.persistence, "not changed: could not save the state: /var/lib/tierd/state.json: No space left on device (errno 28)")
         case (.override, _):
             return request.tier == "platinum" ? .error(.unknownTier, "no tier platinum") : .done
         case (.clear, "carol"):
@@ -44,13 +47,13 @@ struct FakeControlHandler: ControlHandler {
 
 /// A control server on a fresh socket in its own temporary directory, stopped by `finish()`.
 struct TestServer {
-    let directory: String
+    let directory: TemporaryDirectory
     let path: String
     let server: ControlServer
 
     init(limits: ControlServerLimits = .init(), handler: any ControlHandler = FakeControlHandler()) async throws {
-        directory = try TemporaryDirectory.make()
-        path = directory + "/control.sock"
+        directory = try TemporaryDirectory(prefix: "tierd-ctl")
+        path = directory.path + "/control.sock"
         server = ControlServer(path: path, limits: limits, handler: handler)
         try await server.start()
     }
@@ -60,15 +63,6 @@ struct TestServer {
 
     func finish() async {
         await server.stop()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-}
-
-enum TemporaryDirectory {
-    /// A new directory under /tmp: short enough for the 108-byte sun_path limit.
-    static func make() throws -> String {
-        var template = Array("/tmp/tierd-ctl-XXXXXX".utf8CString)
-        guard let result = mkdtemp(&template) else { throw POSIXError(.EIO) }
-        return String(cString: result)
+        directory.remove()
     }
 }

@@ -5,16 +5,20 @@ import Control
 import Foundation
 
 /// A feed socket stand-in: accepts one connection, reads lines until the client shuts down
-/// its write side, then replies as tierd does. Lines whose score is negative are rejected.
-/// Runs on its own thread with blocking calls, independently of the code under test.
+/// its write side, then replies as tierd does. Lines whose score is negative are rejected;
+/// with `refusal`, it answers with that line instead (as tierd does when it cannot make the
+/// events durable). Runs on its own thread with blocking calls, independently of the code
+/// under test.
 final class FakeFeedServer: @unchecked Sendable {
     let path: String
+    let refusal: String?
     private let listener: Int32
     private let received = NSLock()
     private var lines: [String] = []
 
-    init(path: String) throws {
+    init(path: String, refusal: String? = nil) throws {
         self.path = path
+        self.refusal = refusal
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -49,7 +53,7 @@ final class FakeFeedServer: @unchecked Sendable {
             errors.append(.init(line: index + 1, reason: "score must not be negative"))
         }
         let reply = FeedPushReply(accepted: got.count - errors.count, rejected: errors.count, errors: errors)
-        let text = Array(((try? ControlWire.encodeLine(reply)) ?? "") .utf8) + [UInt8(ascii: "\n")]
+        let text = Array((refusal ?? (try? ControlWire.encodeLine(reply)) ?? "").utf8) + [UInt8(ascii: "\n")]
         _ = text.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 }

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import TestSupport
 import Glibc
 #endif
 import Control
@@ -34,6 +35,37 @@ struct TierctlBinaryTests {
         #expect(result.stderr.contains("tierd.toml:3: unknown key 'x'"))
         #expect(result.stderr.contains("tierd.toml:9: no catch-all tier"))
         await server.finish()
+    }
+
+    /// A change the daemon could not make durable: the reason (file and errno) is printed
+    /// and tierctl exits 1, never 0.
+    @Test func anOverrideThatCouldNotBeSavedPrintsWhyAndExits1() async throws {
+        let server = try await TestServer()
+        let result = try await TierctlBinary.run(["--socket", server.path, "override", "full-disk", "minimal"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "tierctl: persistence: not changed: could not save the state: /var/lib/tierd/state.json: No space left on device (errno 28)\n")
+        #expect(result.stdout.isEmpty)
+        await server.finish()
+    }
+
+    /// A refused push (tierd could not journal the event) is a well-formed reply line with
+    /// a reason; tierctl prints the reason and exits 1 (it used to say "unreadable reply").
+    @Test func aRefusedPushPrintsTheReasonAndExits1() async throws {
+        try await withTemporaryDirectory(prefix: "tierd-ctl") { directory in
+            let refusing = try FakeFeedServer(
+                path: directory.file("feed.sock"),
+                refusal: #"{"accepted":0,"rejected":1,"errors":[],"error":"apply_failed","message":"the events were not applied: /var/lib/tierd/journal-3.jsonl: No space left on device (errno 28)"}"#)
+            let result = try await TierctlBinary.run(["push", "alice", "640", "--feed-socket", refusing.path])
+            #expect(result.status == 1)
+            #expect(result.stdout == "accepted 0, rejected 1\n")
+            #expect(result.stderr == "tierctl: refused (apply_failed): the events were not applied: /var/lib/tierd/journal-3.jsonl: No space left on device (errno 28)\n")
+            // An older daemon's refusal (no counts) is read too.
+            let older = try FakeFeedServer(
+                path: directory.file("old.sock"), refusal: #"{"error":"too_many_connections","message":"retry later"}"#)
+            let oldResult = try await TierctlBinary.run(["push", "alice", "640", "--feed-socket", older.path])
+            #expect(oldResult.status == 1)
+            #expect(oldResult.stderr == "tierctl: refused (too_many_connections): retry later\n")
+        }
     }
 
     @Test func metricsAreRaw() async throws {
@@ -112,7 +144,7 @@ enum TierctlBinary {
 struct TierctlUnprivilegedTests {
     @Test func unprivilegedPeerIsIdentifiedByTheKernel() async throws {
         let server = try await TestServer()
-        #expect(chmod(server.directory, 0o755) == 0)
+        #expect(chmod(server.directory.path, 0o755) == 0)
         let result = try await TierctlBinary.run(["--socket", server.path, "explain", "me", "--json"], as: "nobody")
         #expect(result.status == 0, "\(result.stderr)")
         let reply = try ControlWire.decode(ControlReply.self, from: result.stdout.trimmingCharacters(in: .newlines))
@@ -128,15 +160,15 @@ struct TierctlUnprivilegedTests {
     }
 
     @Test func socketWithoutPermissionExits77() async throws {
-        let directory = try TemporaryDirectory.make()
-        #expect(chmod(directory, 0o755) == 0)
-        let path = directory + "/private.sock"
+        let directory = try TemporaryDirectory(prefix: "tierd-ctl")
+        #expect(chmod(directory.path, 0o755) == 0)
+        let path = directory.path + "/private.sock"
         let server = ControlServer(path: path, mode: 0o600, handler: FakeControlHandler())
         try await server.start()
         let result = try await TierctlBinary.run(["--socket", path, "status"], as: "nobody")
         #expect(result.status == 77)
         #expect(result.stderr.contains("Permission denied"))
         await server.stop()
-        try? FileManager.default.removeItem(atPath: directory)
+        directory.remove()
     }
 }

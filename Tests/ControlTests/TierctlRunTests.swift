@@ -1,3 +1,4 @@
+import TestSupport
 import ArgumentParser
 import Control
 import Foundation
@@ -46,13 +47,13 @@ import Testing
     }
 
     @Test func pushExitsOneWhenRejected() async throws {
-        let directory = try TemporaryDirectory.make()
-        let accepting = try FakeFeedServer(path: directory + "/ok.sock")
+        let directory = try TemporaryDirectory(prefix: "tierd-ctl")
+        let accepting = try FakeFeedServer(path: directory.path + "/ok.sock")
         #expect(await exitCode(["push", "alice", "640", "--feed-socket", accepting.path]) == 0)
         #expect(accepting.receivedLines == [#"{"score":640,"user":"alice"}"#])
-        let rejecting = try FakeFeedServer(path: directory + "/bad.sock")
+        let rejecting = try FakeFeedServer(path: directory.path + "/bad.sock")
         #expect(await exitCode(["push", "--feed-socket", rejecting.path, "alice", "--", "-5"]) == 1)
         #expect(rejecting.receivedLines == [#"{"score":-5,"user":"alice"}"#])
-        try? FileManager.default.removeItem(atPath: directory)
+        directory.remove()
     }
 }

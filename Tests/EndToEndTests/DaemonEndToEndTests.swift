@@ -170,17 +170,6 @@ struct DaemonSetup {
     }
 }
 
-/// A fresh directory under /tmp, removed by `remove()`.
-struct TemporaryDirectory {
-    let path: String
-    init() throws {
-        var template = Array("/tmp/tierdt-e2e-XXXXXX".utf8CString)
-        guard let result = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
-        path = String(cString: result)
-    }
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
-
 func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)

@@ -75,7 +75,10 @@ final class RawFeedConnection {
         }
         guard let newline = reply.firstIndex(of: UInt8(ascii: "\n")) else { return .unacknowledged }
         let line = String(decoding: reply[..<newline], as: UTF8.self)
+        // A refusal (`"error"` set) carries counts too, but did not acknowledge what was sent:
+        // the tests count it with the unacknowledged pushes, as before refusals had counts.
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            object["error"] == nil,
             let accepted = object["accepted"] as? Int, let rejected = object["rejected"] as? Int
         else { return .unacknowledged }
         return .replied(accepted: accepted, rejected: rejected, line: line)

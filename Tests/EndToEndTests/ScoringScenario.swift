@@ -19,6 +19,7 @@ final class ScoringScenario {
     var configPath: String { dir.path + "/tierd.toml" }
     var controlSocket: String { dir.path + "/control.sock" }
     var feedSocket: String { dir.path + "/feed.sock" }
+    var stateDir: String { dir.path + "/state" }
     var auditPath: String { dir.path + "/state/audit.jsonl" }
     var ctl: [String] { ["--socket", controlSocket] }
 

@@ -1,3 +1,4 @@
+import TestSupport
 import Feed
 import FeedParsing
 import Foundation

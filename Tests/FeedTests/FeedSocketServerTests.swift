@@ -1,3 +1,4 @@
+import TestSupport
 import Feed
 import FeedParsing
 import Foundation
@@ -106,7 +107,7 @@ final class BatchRecorder: Sendable {
             }
             let raw = try RawUnixSocket(connectingTo: path)
             raw.shutdownWrite()
-            #expect(await raw.readAll() == #"{"error":"too_many_connections","message":"the feed socket is at its connection limit; retry later"}"# + "\n")
+            #expect(await raw.readAll() == #"{"accepted":0,"rejected":0,"errors":[],"error":"too_many_connections","message":"the feed socket is at its connection limit; retry later"}"# + "\n")
             first.shutdownWrite()
             _ = await first.readAll()
             second.shutdownWrite()
@@ -121,7 +122,7 @@ final class BatchRecorder: Sendable {
             let socket = try RawUnixSocket(connectingTo: path)
             socket.send("alice,1\n")
             let reply = await socket.readAll()
-            #expect(reply.hasPrefix(#"{"error":"idle_timeout""#))
+            #expect(reply.hasPrefix(#"{"accepted":0,"rejected":1,"errors":[],"error":"idle_timeout""#), "\(reply)")
             #expect(recorder.all.isEmpty)
         }
     }
@@ -150,6 +151,26 @@ final class BatchRecorder: Sendable {
             await #expect(throws: FeedSocketRefusal.self) {
                 _ = try await FeedSocketClient.push(lines: ["alice,1"], to: path)
             }
+        }
+    }
+
+    /// A refusal is a whole reply line: what was made durable before it is `accepted`, the
+    /// rest `rejected`, and `message` says why (a producer reading only the counts still
+    /// reads a well-formed line).
+    @Test func aRefusalAfterSomeBatchesCountsWhatWasApplied() async throws {
+        struct DiskFull: Error, CustomStringConvertible {
+            var description: String { "/var/lib/tierd/journal-1.jsonl: No space left on device (errno 28)" }
+        }
+        let calls = Mutex(0)
+        let onBatch: @Sendable ([ScoreEvent]) async throws -> Void = { _ in
+            if calls.withLock({ $0 += 1; return $0 }) > 1 { throw DiskFull() }
+        }
+        try await withServer(limits: FeedSocketLimits(maxEventsPerBatch: 2), onBatch: onBatch) { path, _, _ in
+            let socket = try RawUnixSocket(connectingTo: path)
+            socket.send("a,1\nb,2\njunk\nc,3\nd,4\n")
+            socket.shutdownWrite()
+            let reply = await socket.readAll()
+            #expect(reply == #"{"accepted":2,"rejected":3,"errors":[{"line":3,"reason":"not_json_or_csv"}],"error":"apply_failed","message":"the events were not applied: /var/lib/tierd/journal-1.jsonl: No space left on device (errno 28)"}"# + "\n")
         }
     }
 

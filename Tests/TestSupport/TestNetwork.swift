@@ -58,10 +58,10 @@ public final class TestNetwork: Sendable {
                 batch += "addr add \(userIPv4(index))/16 dev \(clientInterface)\n"
                 batch += "addr add \(userIPv6(index))/64 dev \(clientInterface) nodad\n"
             }
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(clientNS).batch")
-            try batch.write(to: file, atomically: true, encoding: .utf8)
-            defer { try? FileManager.default.removeItem(at: file) }
-            try CommandRunner.run(["ip", "-n", clientNS, "-batch", file.path])
+            try withTemporaryDirectory { dir in
+                try dir.write("addresses.batch", batch)
+                try CommandRunner.run(["ip", "-n", clientNS, "-batch", dir.file("addresses.batch")])
+            }
         }
         try run(serverNS, ["ip", "link", "set", serverInterface, "up"])
         try run(clientNS, ["ip", "link", "set", clientInterface, "up"])

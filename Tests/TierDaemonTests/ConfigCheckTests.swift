@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 @testable import TierDaemon
@@ -5,16 +6,16 @@ import Testing
 /// `tierd --check`: every error from both files, exit 78; or a summary, exit 0.
 @Suite struct ConfigCheckTests {
     @Test func validConfigAndUsersPrintASummary() throws {
-        let directory = try ConfigFixture.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("tierd.toml").path
+        let directory = try TemporaryDirectory(prefix: "tierdt-config")
+        defer { directory.remove() }
+        let config = directory.url.appendingPathComponent("tierd.toml").path
         try (ConfigFixture.minimal + "[scoring]\nexempt = [\"alice\", \"zed\"]\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
         try "id,addresses,unix_user\nalice,10.0.0.11 2001:db8::11,root\nbob,10.0.0.12,no-such-account-xyz\n"
-            .write(toFile: directory.appendingPathComponent("users.csv").path, atomically: true, encoding: .utf8)
+            .write(toFile: directory.url.appendingPathComponent("users.csv").path, atomically: true, encoding: .utf8)
 
         let result = ConfigCheck.run(configPath: config)
-        let users = directory.appendingPathComponent("users.csv").path
+        let users = directory.url.appendingPathComponent("users.csv").path
         #expect(result.exitCode == 0)
         #expect(result.output == """
             \(users):3: warning: unix_user "no-such-account-xyz" of user "bob" is not a local account; it cannot read its status until it exists
@@ -30,10 +31,10 @@ import Testing
     }
 
     @Test func errorsFromBothFilesExitWithEXCONFIG() throws {
-        let directory = try ConfigFixture.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("tierd.toml").path
-        let users = directory.appendingPathComponent("users.csv").path
+        let directory = try TemporaryDirectory(prefix: "tierdt-config")
+        defer { directory.remove() }
+        let config = directory.url.appendingPathComponent("tierd.toml").path
+        let users = directory.url.appendingPathComponent("users.csv").path
         try (ConfigFixture.minimal + "[daemon]\nreconcile_interval = \"soon\"\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
         try "id,addresses\nalice,10.0.0.300\n".write(toFile: users, atomically: true, encoding: .utf8)
@@ -48,13 +49,13 @@ import Testing
     }
 
     @Test func missingUsersFileIsAnError() throws {
-        let directory = try ConfigFixture.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("tierd.toml").path
+        let directory = try TemporaryDirectory(prefix: "tierdt-config")
+        defer { directory.remove() }
+        let config = directory.url.appendingPathComponent("tierd.toml").path
         try ConfigFixture.minimal.write(toFile: config, atomically: true, encoding: .utf8)
         let result = ConfigCheck.run(configPath: config)
         #expect(result.exitCode == 78)
-        #expect(result.output == "\(directory.appendingPathComponent("users.csv").path): cannot read: No such file or directory\n")
+        #expect(result.output == "\(directory.url.appendingPathComponent("users.csv").path): cannot read: No such file or directory\n")
     }
 
     @Test func missingConfigIsAnError() {

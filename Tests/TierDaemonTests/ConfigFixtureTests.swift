@@ -43,13 +43,6 @@ enum ConfigFixture {
     static func load(_ text: String, path: String = path) throws -> DaemonConfiguration {
         try ConfigLoader.parse(text: text, path: path)
     }
-
-    /// A fresh directory under the system temp dir, removed by the caller.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tierd-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 }
 
 @Suite struct ConfigFixtureTests {

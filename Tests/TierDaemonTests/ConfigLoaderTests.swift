@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 @testable import TierDaemon
@@ -189,14 +190,14 @@ import Testing
     }
 
     @Test func loadReadsTheFileAndReportsAnUnreadableOne() throws {
-        let directory = try ConfigFixture.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("tierd.toml")
+        let directory = try TemporaryDirectory(prefix: "tierdt-config")
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("tierd.toml")
         try ConfigFixture.minimal.write(to: file, atomically: true, encoding: .utf8)
         let configuration = try ConfigLoader.load(path: file.path)
-        #expect(configuration.network.usersFile == directory.appendingPathComponent("users.csv").path)
+        #expect(configuration.network.usersFile == directory.url.appendingPathComponent("users.csv").path)
 
-        let missing = directory.appendingPathComponent("absent.toml").path
+        let missing = directory.url.appendingPathComponent("absent.toml").path
         #expect(throws: ConfigErrors([ConfigError(file: missing, line: 0, message: "cannot read: No such file or directory")])) {
             try ConfigLoader.load(path: missing)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Scoring
 import SystemPackage
 import Testing
+import TestSupport
 @testable import TierDaemon
 
 /// Overrides go through the state snapshot file intact (tier, expiry, reason, when set),
@@ -17,15 +18,10 @@ struct OverridePersistenceTests {
             TierDefinition(name: "minimal", download: 2_000_000, upload: 1_000_000),
         ])
 
-    func makeDirectory() -> String {
-        var template = Array("/tmp/tierdt-override-XXXXXX".utf8CString)
-        return String(cString: mkdtemp(&template)!)
-    }
 
     /// Writes `engine` the way the daemon does and reads it back into a new engine at `now`.
     func roundTrip(_ engine: ScoringEngine, through directory: String, now: Double) throws -> ScoringEngine {
-        let store = StateStore(directory: directory)
-        try store.prepare()
+        let store = try StateStore(directory: directory)
         try store.save(StateSnapshot(
             writtenAt: t0, scoring: engine.snapshot(), feedFilePath: nil, feedFilePosition: nil, journal: JournalMark()))
         let loaded = try #require(try store.load())
@@ -43,8 +39,9 @@ struct OverridePersistenceTests {
     }
 
     @Test func overridesRoundTripWithTheirExpiry() throws {
-        let directory = makeDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try TemporaryDirectory(prefix: "tierdt-override")
+        defer { scratch.remove() }
+        let directory = scratch.path
         let engine = try engineWithOverrides()
         let restored = try roundTrip(engine, through: directory, now: t0 + 60)
 
@@ -60,8 +57,9 @@ struct OverridePersistenceTests {
     }
 
     @Test func anOverrideThatExpiredWhileDownEndsAtItsOwnInstant() throws {
-        let directory = makeDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let scratch = try TemporaryDirectory(prefix: "tierdt-override")
+        defer { scratch.remove() }
+        let directory = scratch.path
         var restored = try roundTrip(try engineWithOverrides(), through: directory, now: t0 + 7200)
         let changes = restored.advance(to: t0 + 7200)
         let change = try #require(changes.first)
@@ -70,7 +68,7 @@ struct OverridePersistenceTests {
             user: "a", from: "full", to: "minimal", at: t0 + 3600, score: 300, rule: .threshold, reason: "override expired"))
         #expect(restored.override(of: "a") == nil)
 
-        let audit = try AuditLog(path: FilePath(directory + "/audit.jsonl"))
+        let audit = AuditLog(directory: try StateDirectory(configured: FilePath(directory)))
         try audit.record(changes)
         let line = try String(contentsOfFile: directory + "/audit.jsonl", encoding: .utf8)
         #expect(line == #"""

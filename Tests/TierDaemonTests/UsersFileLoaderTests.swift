@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 import TrafficControl
@@ -89,9 +90,9 @@ import TrafficControl
     }
 
     @Test func loadReadsFromDisk() throws {
-        let directory = try ConfigFixture.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("users.csv").path
+        let directory = try TemporaryDirectory(prefix: "tierdt-config")
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent("users.csv").path
         try "id,addresses\nian,192.0.2.1\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try UsersFileLoader.load(path: path).map(\.id) == ["ian"])
     }

@@ -24,14 +24,14 @@ extension Daemon {
         case .clear:
             let user = request.user ?? ""
             guard usersByID[user] != nil else { return unknownUser(user) }
-            let change = engine.clearOverride(user: user, now: now)
-            afterManualChange(change)
-            return userStatus(user, now: now).map(ControlReply.status) ?? .done
+            return changeDurably(user, now: now) { engine in engine.clearOverride(user: user, now: now) }
         case .reload:
             switch reload(notifier: notifier) {
             case .applied: return .done
             case .refused(let errors):
                 return .error(.configError, "configuration refused; still running the previous one", details: errors.map(\.description))
+            case .notSaved(let error):
+                return .error(.persistence, "reload not applied, still running the previous configuration: could not save the state: \(error)")
             }
         case .metrics:
             return .metrics(renderMetrics())
@@ -54,22 +54,37 @@ extension Daemon {
             }
             until = now + seconds
         }
-        do {
-            let change = try engine.setOverride(user: user, tier: tier, until: until, reason: request.reason, now: now)
-            afterManualChange(change)
-        } catch {
-            return .error(.badRequest, "\(error)")
+        return changeDurably(user, now: now) { engine in
+            try engine.setOverride(user: user, tier: tier, until: until, reason: request.reason, now: now)
         }
-        return userStatus(user, now: now).map(ControlReply.status) ?? .done
     }
 
-    private func afterManualChange(_ change: TierChange?) {
-        snapshotDue = true
-        if let change {
-            record([change])
-            enforce(changed: [change])
+    /// An operator's change (override, clear) is acknowledged only once it is on disk: the
+    /// change is made, the snapshot written, and only then audited and enforced. When the
+    /// snapshot cannot be written the change is undone, so memory and disk agree, and the
+    /// reply is a `persistence` error naming the file and the reason.
+    private func changeDurably(
+        _ user: String, now: Double, _ change: (inout ScoringEngine) throws -> TierChange?
+    ) -> ControlReply {
+        let before = engine
+        let tierChange: TierChange?
+        do {
+            tierChange = try change(&engine)
+        } catch {
+            engine = before
+            return .error(.badRequest, "\(error)")
         }
-        persist()
+        do {
+            try writeSnapshot()
+        } catch {
+            engine = before
+            return .error(.persistence, "not changed: could not save the state: \(error)")
+        }
+        if let tierChange {
+            record([tierChange])
+            enforce(changed: [tierChange])
+        }
+        return userStatus(user, now: now).map(ControlReply.status) ?? .done
     }
 
     private func unknownUser(_ user: String) -> ControlReply {
@@ -99,6 +114,7 @@ extension Daemon {
             }
         }
         let inSync = enforcer.inSync
+        let healthy = inSync && persistence.isHealthy
         var feed: [String: JSONValue] = [
             "applied": .integer(Int64(feedStats.applied)),
             "rejected": .integer(Int64(feedStats.rejectedTotal)),
@@ -109,9 +125,10 @@ extension Daemon {
         if let file = configuration.feed.file { feed["file"] = .string(file) }
         if let position = feedPosition { feed["file_offset"] = .integer(Int64(position.offset)) }
         return HealthReport(
-            status: inSync ? .ok : .degraded, kernelInSync: inSync, users: users.count, throttled: throttled,
+            status: healthy ? .ok : .degraded, kernelInSync: inSync, users: users.count, throttled: throttled,
             lastApply: enforcer.lastApplyAt.map { Date(timeIntervalSince1970: $0) },
-            errors: enforcer.pendingErrors.prefix(50).map { "\($0)" }, feed: .object(feed))
+            errors: persistence.problems(describingTime: Timestamps.rfc3339) + enforcer.pendingErrors.prefix(50).map { "\($0)" },
+            feed: .object(feed))
     }
 
     func renderMetrics() -> String {

@@ -1,9 +1,11 @@
 import Scoring
 
-/// The result of a reload: applied, or refused with every error found.
+/// The result of a reload: applied, refused with every error found, or not applied because
+/// the state it changes could not be saved.
 public enum ReloadOutcome: Sendable {
     case applied(summary: String)
     case refused([ConfigError])
+    case notSaved(PersistenceError)
 }
 
 extension Daemon {
@@ -29,6 +31,7 @@ extension Daemon {
             return refuse(restartOnly.map { ConfigError(file: path, line: 0, message: "\($0) cannot change on reload; restart tierd") })
         }
         let now = clock()
+        let previous = (configuration, users, usersByID, tiersByName, controlAuthorizer, engine)
         configuration = newConfiguration
         users = newUsers
         usersByID = Dictionary(newUsers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -36,8 +39,15 @@ extension Daemon {
         controlAuthorizer = Self.makeAuthorizer(users: newUsers, configuration: newConfiguration)
         var changes = engine.updatePolicy(newPolicy, now: now)
         changes += engine.setUsers(newUsers.map(\.id), now: now)
+        // Durable before it takes effect: if the new state cannot be saved, the old one stays.
+        do {
+            try writeSnapshot()
+        } catch {
+            (configuration, users, usersByID, tiersByName, controlAuthorizer, engine) = previous
+            logger.error("reload not applied: the state could not be saved", metadata: ["error": "\(error)"])
+            return .notSaved(error)
+        }
         record(changes)
-        snapshotDue = true
         enforce()
         let summary = summaryLine()
         logger.notice("configuration reloaded", metadata: ["summary": "\(summary)"])

@@ -28,6 +28,11 @@ public actor Daemon {
     /// Set when scores or positions changed since the last snapshot.
     var snapshotDue = false
     var lastSnapshotAt: Double
+    /// A failed snapshot is retried from this instant on (once a second, not every tick).
+    var nextSnapshotAttempt: Double = 0
+    /// When the tick next checks that state_dir is still there and retries a failing audit log.
+    var nextPersistenceCheck: Double = 0
+    var persistence = PersistenceHealth()
     public let startedAt: Double
 
     /// Loads persisted state and opens netlink; does not touch the kernel yet (see `start`).
@@ -45,15 +50,14 @@ public actor Daemon {
         let now = clock()
         startedAt = now
         lastSnapshotAt = now
-        let store = StateStore(directory: configuration.daemon.stateDir)
-        try store.prepare()
+        let store = try StateStore(directory: configuration.daemon.stateDir)
         let snapshot = try store.load()
         let policy = try PolicyMapping.scoringPolicy(configuration)
         let ids = users.map(\.id)
         // Every stored property is set from locals, before `self` is used for anything else:
         // a nonisolated actor initializer may not touch non-Sendable state afterwards.
         self.store = store
-        audit = try AuditLog(path: store.auditPath)
+        audit = AuditLog(directory: store.directory)
         journal = EventJournal(directory: store.directory, mark: snapshot?.journal ?? JournalMark())
         enforcer = try Enforcer(
             configuration: ShaperConfiguration(
@@ -80,6 +84,7 @@ public actor Daemon {
             logger.info("journal replayed", metadata: ["events": "\(replay.count)"])
         }
         let changes = engine.advance(to: clock())
+        writeAudit { log throws(PersistenceError) in try log.flush() }
         record(changes)
         enforce()
         logger.info("enforcing", metadata: ["summary": "\(summaryLine())"])
@@ -143,11 +148,20 @@ public actor Daemon {
     }
 
     /// Makes socket-feed events durable (journal append + fsync), then applies them.
-    /// The feed socket replies "accepted" only after this returns.
-    public func acceptDurably(_ events: [ScoreEvent]) throws {
+    /// The feed socket replies "accepted" only after this returns; when it throws, none of
+    /// the events was applied.
+    public func acceptDurably(_ events: [ScoreEvent]) throws(PersistenceError) {
         let now = clock()
         let stamped = stampedForJournal(events, now: now)
-        try journal.append(stamped, arrival: now)
+        do {
+            // A recreated state_dir has no snapshot yet: the journal alone would not restore.
+            if try revalidateStateDirectory() { try saveSnapshot(now: now) }
+            try journal.append(stamped, arrival: now)
+        } catch {
+            snapshotDue = true
+            persistenceFailed(.state, error)
+            throw error
+        }
         apply(stamped, source: .socket)
     }
 
@@ -194,24 +208,95 @@ public actor Daemon {
         if !enforcer.inSync || now - (enforcer.lastFullConvergeAt ?? 0) >= configuration.daemon.reconcileInterval {
             enforce(repairing: true)
         }
-        if snapshotDue && now - lastSnapshotAt >= 1 { persist() }
+        if now >= nextPersistenceCheck {
+            nextPersistenceCheck = now + 1
+            checkPersistence()
+        }
+        if snapshotDue && now - lastSnapshotAt >= 1 && now >= nextSnapshotAttempt { persist() }
     }
 
-    /// Writes the snapshot now (called on shutdown and by `tick`).
+    /// Writes the snapshot now (called on shutdown and by `tick`); a failure is recorded
+    /// (health, metrics, rate-limited log) and retried by the tick.
     public func persist() {
+        try? writeSnapshot()
+    }
+
+    /// Writes the snapshot: the one path by which scores, overrides and the feed position
+    /// become durable. Throws (after recording the failure) when they did not.
+    func writeSnapshot() throws(PersistenceError) {
         let now = clock()
         do {
-            let covered = journal.mark.lines > 0 ? try journal.rotate() : journal.mark
-            let snapshot = StateSnapshot(
-                writtenAt: now, scoring: engine.snapshot(), feedFilePath: configuration.feed.file,
-                feedFilePosition: feedPosition, journal: covered)
-            try store.save(snapshot)
-            journal.discard(before: covered.generation)
-            snapshotDue = false
-            lastSnapshotAt = now
+            _ = try revalidateStateDirectory()
+            try saveSnapshot(now: now)
         } catch {
-            logger.error("could not write state snapshot", metadata: ["path": "\(store.snapshotPath)", "error": "\(error)"])
+            snapshotDue = true
+            nextSnapshotAttempt = now + 1
+            persistenceFailed(.state, error)
+            throw error
         }
+    }
+
+    /// Folds the journal into a new snapshot and writes it; on success the state is durable
+    /// and a failing `health` clears.
+    private func saveSnapshot(now: Double) throws(PersistenceError) {
+        let covered = journal.mark.lines > 0 ? journal.rotate() : journal.mark
+        let snapshot = StateSnapshot(
+            writtenAt: now, scoring: engine.snapshot(), feedFilePath: configuration.feed.file,
+            feedFilePosition: feedPosition, journal: covered)
+        try store.save(snapshot)
+        journal.discard(before: covered.generation)
+        snapshotDue = false
+        lastSnapshotAt = now
+        persistence.succeeded(.state, now: now, logger: logger)
+    }
+
+    /// Makes sure state_dir is still the directory tierd writes to. When it was removed, it
+    /// is recreated (returns true): every file tierd had there is gone, so the journal goes
+    /// on in a new file, the audit log is reopened, and the caller writes a snapshot.
+    func revalidateStateDirectory() throws(PersistenceError) -> Bool {
+        guard try store.directory.revalidate() else { return false }
+        logger.warning("state directory was removed; recreated it", metadata: ["path": "\(store.directory.path)"])
+        journal.abandonFile()
+        audit.reopen()
+        snapshotDue = true
+        return true
+    }
+
+    /// The tick's once-a-second look at persistence: notices a removed state_dir while
+    /// nothing is being written, and retries a failing audit log (which clears `health`
+    /// once the operator fixed the cause).
+    func checkPersistence() {
+        do {
+            _ = try revalidateStateDirectory()
+        } catch {
+            snapshotDue = true
+            persistenceFailed(.state, error)
+        }
+        if persistence.failures[.audit] != nil || audit.hasPending {
+            writeAudit { log throws(PersistenceError) in try log.flush() }
+        }
+    }
+
+    /// Runs one audit write and accounts for it: a failure degrades health; a success
+    /// clears that and says how many lines were lost while the log was unwritable (beyond
+    /// what `AuditLog` keeps waiting in memory).
+    func writeAudit(_ write: (AuditLog) throws(PersistenceError) -> Void) {
+        do {
+            try write(audit)
+        } catch {
+            persistenceFailed(.audit, error)
+            return
+        }
+        let dropped = audit.takeDropped()
+        if dropped > 0 {
+            logger.warning("audit lines lost while the audit log could not be written", metadata: ["lines": "\(dropped)", "path": "\(audit.path)"])
+        }
+        persistence.succeeded(.audit, now: clock(), logger: logger)
+    }
+
+    func persistenceFailed(_ kind: PersistenceHealth.Kind, _ error: PersistenceError) {
+        metrics.persistenceFailed(kind: kind.rawValue)
+        persistence.failed(kind, error, now: clock(), logger: logger)
     }
 
     // MARK: Enforcement
@@ -296,9 +381,7 @@ public actor Daemon {
                     "rule": "\(change.rule.rawValue)", "score": "\(change.score.map { "\(Timestamps.rounded($0))" } ?? "none")",
                 ])
         }
-        do { try audit.record(changes) } catch {
-            logger.error("could not write audit log", metadata: ["path": "\(audit.path)", "error": "\(error)"])
-        }
+        writeAudit { log throws(PersistenceError) in try log.record(changes) }
     }
 
     /// One line for systemd's STATUS= and the start-up log.

@@ -39,6 +39,13 @@ public final class DaemonMetrics: Sendable {
             .increment(by: Int64(count))
     }
 
+    /// Failed writes in state_dir, by kind (`state`: snapshot, journal, the directory itself;
+    /// `audit`: the audit log).
+    func persistenceFailed(kind: String) {
+        registry.makeCounter(descriptor: Self.metric("persistence_errors_total", "Failed writes in state_dir, by kind."), labels: [("kind", kind)])
+            .increment()
+    }
+
     /// Per-tier gauges refreshed at scrape time from the daemon's state and class counters.
     func setTierGauges(usersPerTier: [String: Int], traffic: [TierTraffic]) {
         for (tier, count) in usersPerTier {

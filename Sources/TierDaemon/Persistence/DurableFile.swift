@@ -3,57 +3,28 @@ import Glibc
 #endif
 import SystemPackage
 
-/// Crash-safe file writes: the state snapshot must be either the old or the new version
-/// after a `kill -9` or power loss, never a torn mix.
-public enum DurableFile {
-    /// Writes `bytes` to `path` atomically: temp file in the same directory, fsync, rename
-    /// over the target, fsync of the directory (so the rename itself is durable).
-    public static func replace(_ path: FilePath, with bytes: some Sequence<UInt8>, mode: FilePermissions = [.ownerReadWrite]) throws {
-        let directory = path.removingLastComponent()
-        let temporary = directory.appending((path.lastComponent?.string ?? "state") + ".tmp-\(getpid())")
-        let fd = try FileDescriptor.open(temporary, .writeOnly, options: [.create, .truncate], permissions: mode)
-        do {
-            try fd.closeAfter {
-                _ = try fd.writeAll(Array(bytes))
-                try fsyncOrThrow(fd)
+/// Low-level file helpers for `StateDirectory`, which does every write in `state_dir`
+/// (relative to its descriptor, never through a symbolic link).
+enum DurableFile {
+    /// Reads an open file to its end.
+    static func readAll(_ fd: FileDescriptor) throws(Errno) -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
+            } catch {
+                throw error as? Errno ?? Errno.ioError
             }
-            try rename(temporary, path)
-            try syncDirectory(directory)
-        } catch {
-            _ = try? FileDescriptor.open(temporary, .readOnly).close()
-            unlink(temporary.string)
-            throw error
+            if count == 0 { break }
+            result.append(contentsOf: chunk[0..<count])
         }
-    }
-
-    /// Reads a whole file, or nil when it does not exist.
-    public static func read(_ path: FilePath) throws -> [UInt8]? {
-        let fd: FileDescriptor
-        do {
-            fd = try FileDescriptor.open(path, .readOnly)
-        } catch Errno.noSuchFileOrDirectory {
-            return nil
-        }
-        return try fd.closeAfter {
-            var result: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let count = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
-                if count == 0 { break }
-                result.append(contentsOf: chunk[0..<count])
-            }
-            return result
-        }
-    }
-
-    /// fsync on a directory makes a rename or create inside it durable.
-    public static func syncDirectory(_ directory: FilePath) throws {
-        let fd = try FileDescriptor.open(directory, .readOnly, options: [.directory])
-        try fd.closeAfter { try fsyncOrThrow(fd) }
+        return result
     }
 
     /// Creates a directory (and its parents) if missing.
-    public static func makeDirectory(_ path: FilePath, mode: FilePermissions = [.ownerReadWriteExecute, .groupReadExecute]) throws {
+    static func makeDirectory(_ path: FilePath, mode: FilePermissions = [.ownerReadWriteExecute, .groupReadExecute]) throws(Errno) {
         var current = FilePath(path.root?.string ?? "")
         for component in path.components {
             current.append(component)
@@ -61,13 +32,5 @@ public enum DurableFile {
                 throw Errno(rawValue: errno)
             }
         }
-    }
-
-    static func fsyncOrThrow(_ fd: FileDescriptor) throws {
-        if fsync(fd.rawValue) != 0 { throw Errno(rawValue: errno) }
-    }
-
-    static func rename(_ from: FilePath, _ to: FilePath) throws {
-        if Glibc.rename(from.string, to.string) != 0 { throw Errno(rawValue: errno) }
     }
 }

@@ -1,19 +1,15 @@
 import Foundation
 import SystemPackage
 
-/// Reads and writes the state snapshot in `state_dir`.
-public struct StateStore: Sendable {
-    public let directory: FilePath
-    public var snapshotPath: FilePath { directory.appending("state.json") }
-    public var auditPath: FilePath { directory.appending("audit.jsonl") }
+/// Reads and writes the state snapshot (`state.json`) in `state_dir`.
+public struct StateStore {
+    public static let snapshotName = "state.json"
+    public let directory: StateDirectory
+    public var snapshotPath: String { directory.pathOf(Self.snapshotName) }
 
-    public init(directory: String) {
-        self.directory = FilePath(directory)
-    }
-
-    /// Makes sure the directory exists (systemd's StateDirectory= normally did already).
-    public func prepare() throws {
-        try DurableFile.makeDirectory(directory)
+    /// Opens (and creates if missing) the state directory.
+    public init(directory: String) throws(PersistenceError) {
+        self.directory = try StateDirectory(configured: FilePath(directory))
     }
 
     public enum LoadError: Error, CustomStringConvertible {
@@ -30,20 +26,27 @@ public struct StateStore: Sendable {
     /// The last snapshot, or nil on first start.
     public func load() throws(LoadError) -> StateSnapshot? {
         let bytes: [UInt8]?
-        do { bytes = try DurableFile.read(snapshotPath) } catch { throw .unreadable(snapshotPath.string, error) }
+        do { bytes = try directory.read(Self.snapshotName) } catch { throw .unreadable(snapshotPath, error) }
         guard let bytes else { return nil }
         let snapshot: StateSnapshot
         do { snapshot = try JSONDecoder().decode(StateSnapshot.self, from: Data(bytes)) } catch {
-            throw .unreadable(snapshotPath.string, error)
+            throw .unreadable(snapshotPath, error)
         }
         guard snapshot.version == StateSnapshot.currentVersion else {
-            throw .unsupportedVersion(snapshotPath.string, snapshot.version)
+            throw .unsupportedVersion(snapshotPath, snapshot.version)
         }
         return snapshot
     }
 
-    public func save(_ snapshot: StateSnapshot) throws {
-        let data = try JSONEncoder().encode(snapshot)
-        try DurableFile.replace(snapshotPath, with: data)
+    /// Replaces the snapshot atomically and durably; returns only once it is on disk.
+    public func save(_ snapshot: StateSnapshot) throws(PersistenceError) {
+        let data: Data
+        do {
+            data = try JSONEncoder().encode(snapshot)
+        } catch {
+            // Encoding plain numbers and strings does not fail; if it ever did, say so.
+            throw PersistenceError(path: snapshotPath, cause: .refused("could not be encoded: \(error)"))
+        }
+        try directory.replace(Self.snapshotName, with: Array(data))
     }
 }
