@@ -54,7 +54,7 @@ extension ScoringEngine {
 
     /// One sentence for a person. Instants are given relative to `now` ("in 90s"): the
     /// structured fields carry the absolute instants, and this target formats no dates.
-    private func summary(user: String, tier: String, rule: TierRule, score: Double?, record: UserRecord, slot: Int, now: Double) -> String {
+    private func summary(user: String, tier: String, rule: TierRule, score: Double?, record: UserSlot, slot: Int, now: Double) -> String {
         let scoreText = score.map { "score \(Self.points($0))" } ?? "no score"
         let current = Int(record.tier)
         switch rule {

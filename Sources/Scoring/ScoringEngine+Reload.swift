@@ -63,7 +63,7 @@ extension ScoringEngine {
 
     /// Adds a user with no score at `time`; returns its slot.
     mutating func insertUser(_ id: String, at time: Double) -> Int {
-        var record = UserRecord(since: time, tier: UInt8(rules.defaultTier), basis: .noScore)
+        var record = UserSlot(since: time, tier: UInt8(rules.defaultTier), basis: .noScore)
         record.flags = [.live]
         if !policy.exempt.isEmpty, policy.exempt.contains(id) {
             record.flags.insert(.exempt)

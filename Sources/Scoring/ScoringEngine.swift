@@ -26,7 +26,7 @@ import HeapModule
 public struct ScoringEngine: Sendable {
     public internal(set) var policy: ScoringPolicy
     var rules: TierRules
-    var records: [UserRecord] = []
+    var records: [UserSlot] = []
     /// User id per slot ("" for a free slot); kept apart from the records so that copying
     /// a record is a plain memory copy (no reference counting).
     var ids: [String] = []

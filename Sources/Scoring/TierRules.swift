@@ -28,20 +28,20 @@ struct TierRules: Sendable {
 
     /// The decayed score at `time`, nil without a score.
     @inline(__always)
-    func score(of record: UserRecord, at time: Double) -> Double? {
+    func score(of record: UserSlot, at time: Double) -> Double? {
         record.hasScore ? curve.value(raw: record.raw, setAt: record.scoreAt, at: time) : nil
     }
 
     /// Whether the record's last event is older than `stale_after` at `time`.
     @inline(__always)
-    func isStale(_ record: UserRecord, at time: Double) -> Bool {
+    func isStale(_ record: UserSlot, at time: Double) -> Bool {
         guard let staleAfter, record.hasScore else { return false }
         return time >= record.scoreAt + staleAfter
     }
 
     /// Precedence: override, exempt, no score, stale, then the score rules
     /// (threshold down at once; up only past threshold + hysteresis; dwell holds both).
-    func decide(_ record: UserRecord, override: ActiveOverride?, at time: Double) -> TierDecision {
+    func decide(_ record: UserSlot, override: ActiveOverride?, at time: Double) -> TierDecision {
         if let override, override.isActive(at: time) {
             return TierDecision(tier: override.tier, rule: .override, basis: .override)
         }
@@ -73,7 +73,7 @@ struct TierRules: Sendable {
     /// - Parameter settled: the decision just applied to `record` at `time`, if the caller has
     ///   it (saves re-deciding; its rule can only differ from a re-decision between
     ///   threshold and hysteresis-hold, which does not affect the result).
-    func nextDue(_ record: UserRecord, override: ActiveOverride?, at time: Double, settled: TierDecision? = nil) -> DueInstant? {
+    func nextDue(_ record: UserSlot, override: ActiveOverride?, at time: Double, settled: TierDecision? = nil) -> DueInstant? {
         let now = settled ?? decide(record, override: override, at: time)
         if now.tier != Int(record.tier) || now.basis != record.basis {
             return DueInstant(at: time, reason: .pending)
@@ -94,7 +94,7 @@ struct TierRules: Sendable {
         }
     }
 
-    private func scoreDrivenDue(_ record: UserRecord, decision: TierDecision, at time: Double) -> DueInstant? {
+    private func scoreDrivenDue(_ record: UserSlot, decision: TierDecision, at time: Double) -> DueInstant? {
         let dwellEnd = record.since + minDwell
         if decision.rule == .dwellHold { return DueInstant(at: dwellEnd, reason: .dwellEnd) }
         let current = Int(record.tier)

@@ -55,6 +55,6 @@ struct TimeDrivenReasonTests {
 
     /// The due reason lives in what was padding: a user still costs 48 bytes of record.
     @Test func theDueReasonFitsInTheRecordsPadding() {
-        #expect(MemoryLayout<UserRecord>.stride == 48)
+        #expect(MemoryLayout<UserSlot>.stride == 48)
     }
 }

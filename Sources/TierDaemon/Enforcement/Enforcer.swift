@@ -14,7 +14,6 @@ public final class Enforcer {
     public private(set) var lastApplySeconds: Double = 0
     /// Errors of the last pass; empty when the kernel matched the wanted state.
     public private(set) var pendingErrors: [TrafficControlError] = []
-    public private(set) var totals = EnforcementTotals()
 
     public init(configuration: ShaperConfiguration, logger: Logger) throws {
         shaper = try Shaper(configuration)
@@ -41,7 +40,6 @@ public final class Enforcer {
         } catch {
             logger.error("convergence failed", metadata: ["error": "\(error)"])
             if let error = error as? TrafficControlError { pendingErrors = [error] }
-            totals.failedPasses += 1
             return nil
         }
     }
@@ -82,7 +80,6 @@ public final class Enforcer {
         } catch {
             logger.warning("could not refill ready classes; converging fully at the next tick", metadata: ["error": "\(error)"])
             if let error = error as? TrafficControlError { pendingErrors = [error] }
-            totals.failedPasses += 1
             return nil
         }
     }
@@ -100,7 +97,6 @@ public final class Enforcer {
         lastReport = report
         lastApplyAt = now
         pendingErrors = report.errors
-        totals.add(report)
         logErrors(report)
     }
 
@@ -119,24 +115,6 @@ public final class Enforcer {
 
     public func readState() throws -> KernelState {
         try shaper.readState()
-    }
-}
-
-/// Running totals of what the enforcer did, for metrics.
-public struct EnforcementTotals: Sendable {
-    public var passes = 0
-    public var failedPasses = 0
-    public var created = 0
-    public var changed = 0
-    public var deleted = 0
-    public var errors = 0
-
-    mutating func add(_ report: ConvergeReport) {
-        passes += 1
-        created += report.created
-        changed += report.classesChanged
-        deleted += report.deleted
-        errors += report.errors.count
     }
 }
 

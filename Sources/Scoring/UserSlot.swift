@@ -3,7 +3,7 @@
 /// 48 bytes per user, plain data (the id is kept in a parallel array so copying a record
 /// needs no reference counting). Scores and instants stay `Double` because wall-clock
 /// timestamps need it and the budget (512 bytes/user) allows it; tier and basis are single bytes.
-struct UserRecord: Sendable {
+struct UserSlot: Sendable {
     /// Raw score as last set, valid only when `hasScore`.
     var raw: Double = 0
     /// Time of the last applied event (the decay origin and the staleness clock); NaN = never.
