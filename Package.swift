@@ -86,16 +86,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Namespace and process helpers shared by the kernel and end-to-end tests.
+        // Namespace, process and raw-socket helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "ScoringTests",
             dependencies: ["Scoring", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "FeedTests", dependencies: ["Feed", "Scoring"]),
+        .testTarget(name: "FeedTests", dependencies: ["Feed", "Scoring", "TestSupport"]),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["Control", "tierctl", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Control", "tierctl", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "TrafficControlTests",
