@@ -12,8 +12,9 @@ import Musl
 /// The daemon's control socket: a Unix stream socket speaking JSON Lines (one request line,
 /// one reply line, any number of times per connection).
 ///
-/// - Each connection's peer is identified by SO_PEERCRED plus the peer user's supplementary
-///   groups, and every request is passed to the `ControlHandler` with those credentials.
+/// - Each connection's peer is identified by the kernel when it is accepted (SO_PEERCRED and
+///   SO_PEERGROUPS, see `PeerCredentials`), and every request is passed to the
+///   `ControlHandler` with those credentials.
 /// - Requests are validated first (`ControlRequest.validate()`); malformed ones get
 ///   `bad_request` without reaching the handler. A line over `limits.maximumRequestBytes`
 ///   gets `bad_request` and the connection is closed.
@@ -135,23 +136,24 @@ public final class ControlServer: Sendable {
         await serving.value
     }
 
-    /// Child pipeline: bounded line decoder, request deadline, async bridge; then the peer's
-    /// credentials, read while the socket is surely still open.
+    /// Child pipeline: bounded line decoder, request deadline, async bridge; and the peer's
+    /// credentials, read while the socket is surely still open (two getsockopt calls, no NSS
+    /// lookup, so on the event loop). A connection without them is closed.
     private static func initialize(
         _ channel: any Channel, limits: ControlServerLimits, counters: ControlServerCounters
     ) -> EventLoopFuture<AcceptedConnection> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
+            guard let peer = try pipeline.withUnsafeTransportIfAvailable(of: NIOBSDSocket.Handle.self, {
+                try PeerCredentials(socket: $0)
+            }) else { throw PeerCredentialsError(option: "SO_PEERCRED", errno: ENOTSOCK) }
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: limits.maximumRequestBytes)))
             try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeAmount, counters: counters))
-            return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-        }.flatMap { asyncChannel in
-            guard let options = channel as? any SocketOptionProvider else {
-                return channel.eventLoop.makeFailedFuture(ControlServerError.noPeerCredentials)
-            }
-            let credentials: EventLoopFuture<UCredMirror> = options.unsafeGetSocketOption(
-                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
-            return credentials.map { AcceptedConnection(channel: asyncChannel, credentials: $0) }
+            return AcceptedConnection(channel: try NIOAsyncChannel(wrappingChannelSynchronously: channel), peer: peer)
+        }.flatMapErrorThrowing { error in
+            // NIO drops a child whose initializer failed without closing it.
+            channel.close(promise: nil)
+            throw error
         }
     }
 
@@ -180,7 +182,7 @@ public final class ControlServer: Sendable {
     }
 
     private func serve(_ connection: AcceptedConnection) async {
-        let peer = await Self.resolve(connection.credentials)
+        let peer = connection.peer
         try? await connection.channel.executeThenClose { inbound, outbound in
             do {
                 for try await line in inbound {
@@ -222,13 +224,5 @@ public final class ControlServer: Sendable {
             let fallback = ControlReply.error(.internal, "reply could not be encoded: \(error)")
             return ByteBuffer(string: ((try? ControlWire.encodeLine(fallback)) ?? #"{"ok":false}"#) + "\n")
         }
-    }
-
-    /// Adds the supplementary groups; NSS lookups block, so they run on NIO's thread pool.
-    private static func resolve(_ credentials: UCredMirror) async -> PeerCredentials {
-        let groups = (try? await NIOThreadPool.singleton.runIfActive {
-            PeerCredentials.groupList(uid: credentials.uid, primaryGID: credentials.gid)
-        }) ?? [credentials.gid]
-        return PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, groups: groups)
     }
 }
