@@ -26,6 +26,9 @@ public struct ControlErrorCode: RawRepresentable, Sendable, Hashable, Codable, C
     public static let badRequest = ControlErrorCode(rawValue: "bad_request")
     /// `reload` refused: the new config has errors (listed in `details`). tierctl exits 78.
     public static let configError = ControlErrorCode(rawValue: "config_error")
+    /// The control socket refused the connection: the caller's account (or all non-admin
+    /// accounts together) already holds as many connections as it may. tierctl exits 69.
+    public static let busy = ControlErrorCode(rawValue: "busy")
     /// Anything else that went wrong inside the daemon.
     public static let `internal` = ControlErrorCode(rawValue: "internal")
 }

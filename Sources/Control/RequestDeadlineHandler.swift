@@ -1,7 +1,8 @@
 import NIOCore
 
-/// Closes a connection whose client does not deliver a complete request line within
-/// `timeout`, measured from when the connection opened or the last reply was written.
+/// Closes a connection whose client does not deliver a complete request line in time:
+/// within `firstRequest` of opening (short: a real client writes at once, a slowloris does
+/// not), then within `idle` of each reply.
 ///
 /// Unlike `IdleStateHandler`, the clock stops while a request is being handled, so a slow
 /// handler (a reload) never gets its own client dropped; and it sits behind the line
@@ -12,13 +13,16 @@ final class RequestDeadlineHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let timeout: TimeAmount
+    private let firstRequest: TimeAmount
+    private let idle: TimeAmount
     private let counters: ControlServerCounters
     private var deadline: Scheduled<Void>?
     private var pendingRequests = 0
+    private var answered = false
 
-    init(timeout: TimeAmount, counters: ControlServerCounters) {
-        self.timeout = timeout
+    init(firstRequest: TimeAmount, idle: TimeAmount, counters: ControlServerCounters) {
+        self.firstRequest = firstRequest
+        self.idle = idle
         self.counters = counters
     }
 
@@ -44,6 +48,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         pendingRequests = max(0, pendingRequests - 1)
+        answered = true
         if pendingRequests == 0 { arm(context) }
         context.write(data, promise: promise)
     }
@@ -52,7 +57,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler {
         deadline?.cancel()
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         let counters = self.counters
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: answered ? idle : firstRequest) {
             counters.count { $0.idleDisconnects += 1 }
             bound.value.close(promise: nil)
         }
