@@ -33,7 +33,7 @@ extension Daemon {
         users = newUsers
         usersByID = Dictionary(newUsers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         tiersByName = Dictionary(newConfiguration.tiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        controlAuthorizer = Self.makeAuthorizer(users: newUsers, configuration: newConfiguration)
+        controlAccess.replace(with: Self.makeAuthorizer(users: newUsers, configuration: newConfiguration))
         var changes = engine.updatePolicy(newPolicy, now: now)
         changes += engine.setUsers(newUsers.map(\.id), now: now)
         record(changes)
