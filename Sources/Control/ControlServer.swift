@@ -202,6 +202,7 @@ public final class ControlServer: Sendable {
         return await handler.handle(request, from: peer)
     }
 
+    /// One reply line, ready to write (also the `busy` line of a refused connection).
     static func encode(_ reply: ControlReply) -> ByteBuffer {
         do {
             return ByteBuffer(string: try ControlWire.encodeLine(reply) + "\n")

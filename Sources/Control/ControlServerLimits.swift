@@ -1,5 +1,3 @@
-import NIOCore
-
 /// Resource bounds of `ControlServer`, so that no client, hung or hostile, can take the
 /// control socket away from the others, and above all not from the admins.
 ///
@@ -46,13 +44,5 @@ public struct ControlServerLimits: Sendable, Hashable {
         self.requestTimeout = requestTimeout
         self.idleTimeout = idleTimeout
         self.backlog = backlog
-    }
-}
-
-extension Duration {
-    /// This duration for NIO's scheduler.
-    var timeAmount: TimeAmount {
-        let (seconds, attoseconds) = components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
