@@ -75,6 +75,7 @@ final class ControlFlood {
     private let input = Pipe()
     private let output = Pipe()
     private var buffer: [UInt8] = []
+    private var inputClosed = false
 
     init(as user: String, socket: String, connections: Int) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
@@ -109,7 +110,7 @@ final class ControlFlood {
     /// Closes the flood's stdin (it stops and prints its summary), waits for it, returns the
     /// summary line.
     func finish() -> String? {
-        try? input.fileHandleForWriting.close()
+        closeInput()
         let summary = nextLine()
         process.waitUntilExit()
         return summary
@@ -117,9 +118,16 @@ final class ControlFlood {
 
     /// Ends it whatever state it is in (idempotent; for `defer`).
     func stop() {
-        try? input.fileHandleForWriting.close()
+        closeInput()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+    }
+
+    /// Closes the flood's stdin, once (`finish`, then `stop` in a defer).
+    private func closeInput() {
+        guard !inputClosed else { return }
+        inputClosed = true
+        try? input.fileHandleForWriting.close()
     }
 
     static let script = #"""

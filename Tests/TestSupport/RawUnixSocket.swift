@@ -35,7 +35,9 @@ public final class RawUnixSocket: @unchecked Sendable {
         }
         guard connected == 0 else {
             let code = errno
-            Glibc.close(fd)
+            // close() marks the descriptor gone: deinit runs even for a throwing init, and a
+            // second close could hit a descriptor number another thread has reused by then.
+            close()
             throw POSIXError(.init(rawValue: code) ?? .EIO)
         }
     }
@@ -81,9 +83,25 @@ public final class RawUnixSocket: @unchecked Sendable {
         }
     }
 
-    /// Everything the server sends until it closes (or 10 s pass), as text.
+    /// Everything the server sends until it closes (or stays silent for 10 s), as text.
     public func readAll() async -> String {
-        String(decoding: await readToEnd(timeout: .seconds(10)).data, as: UTF8.self)
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in
+                var received: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                    let ready = poll(&poller, 1, 10_000)
+                    if ready < 0 && errno == EINTR { continue }
+                    guard ready > 0 else { break }
+                    let count = recv(fd, &chunk, chunk.count, 0)
+                    if count < 0 && errno == EINTR { continue }
+                    guard count > 0 else { break }
+                    received += chunk[0..<count]
+                }
+                continuation.resume(returning: String(decoding: received, as: UTF8.self))
+            }
+        }
     }
 
     /// The next line the server sends (without its newline), leaving the connection open;
