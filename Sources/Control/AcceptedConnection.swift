@@ -1,7 +1,9 @@
 import NIOCore
 
-/// A connection accepted by `ControlServer`, with its peer's kernel credentials.
-struct AcceptedConnection: Sendable {
-    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-    let credentials: UCredMirror
+/// What the accept path hands to `ControlServer`'s serving loop for each connection.
+enum AcceptedConnection: Sendable {
+    /// Within its limits: serve it, as `peer`.
+    case admitted(NIOAsyncChannel<ByteBuffer, ByteBuffer>, peer: PeerCredentials)
+    /// Over a limit: it has its `busy` reply and closes by itself; nothing to serve.
+    case refused
 }

@@ -8,7 +8,11 @@ import Darwin
 
 /// The control socket's authorization policy (docs/operations.md, authorization).
 ///
-/// - root (uid 0) and members of the admin group (primary or supplementary) may do everything;
+/// - root (uid 0) and peers holding the admin group may do everything: as their gid, or
+///   among the supplementary groups the peer process carried when it connected (SO_PEERGROUPS,
+///   see `PeerCredentials`). The group database is not consulted for this: rights follow
+///   the process (`setpriv --clear-groups` drops them, systemd's `SupplementaryGroups=`
+///   grants them), as for file permissions;
 /// - any other uid may read `status USER` and `explain USER` only for users whose `unix_user`
 ///   is that uid;
 /// - such a uid asking `status` without a user gets the list restricted to its own users
@@ -88,6 +92,7 @@ public struct ControlAuthorizer: Sendable {
         }
     }
 
+    /// Root, or a peer whose gid or supplementary groups include the admin group.
     public func isAdmin(_ peer: PeerCredentials) -> Bool {
         if peer.uid == 0 { return true }
         guard let adminGroupID else { return false }

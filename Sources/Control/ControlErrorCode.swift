@@ -30,6 +30,10 @@ public struct ControlErrorCode: RawRepresentable, Sendable, Hashable, Codable, C
     /// where a state file should be); it was not applied. The message names the file and the
     /// system's reason. tierctl exits 1.
     public static let persistence = ControlErrorCode(rawValue: "persistence")
+
+    /// The control socket refused the connection: the caller's account (or all non-admin
+    /// accounts together) already holds as many connections as it may. tierctl exits 69.
+    public static let busy = ControlErrorCode(rawValue: "busy")
     /// Anything else that went wrong inside the daemon.
     public static let `internal` = ControlErrorCode(rawValue: "internal")
 }

@@ -12,14 +12,20 @@ import Musl
 /// The daemon's control socket: a Unix stream socket speaking JSON Lines (one request line,
 /// one reply line, any number of times per connection).
 ///
-/// - Each connection's peer is identified by SO_PEERCRED plus the peer user's supplementary
-///   groups, and every request is passed to the `ControlHandler` with those credentials.
+/// - Each connection's peer is identified by the kernel when it is accepted (SO_PEERCRED and
+///   SO_PEERGROUPS, see `PeerCredentials`), and every request is passed to the
+///   `ControlHandler` with those credentials.
+/// - Admission (`ControlServerLimits`): `isAdmin` sorts each new connection into the admin
+///   pool or the non-admin pool; a non-admin uid may hold `maximumConnectionsPerUser`
+///   connections, all non-admins together `maximumConnections`, admins
+///   `maximumAdminConnections` of their own. A connection over its limit is answered one
+///   `busy` error line and closed right away, so a flood from one account costs the daemon
+///   little and never delays root.
 /// - Requests are validated first (`ControlRequest.validate()`); malformed ones get
 ///   `bad_request` without reaching the handler. A line over `limits.maximumRequestBytes`
 ///   gets `bad_request` and the connection is closed.
-/// - At most `limits.maximumConnections` connections are served at once; a client that
-///   connects and sends nothing is dropped after `limits.idleTimeout`, so it never blocks
-///   the others for longer than that.
+/// - A client that connects and does not send a complete request within
+///   `limits.requestTimeout` (or within `limits.idleTimeout` after a reply) is dropped.
 /// - The socket file is chmod'ed to `mode` right after bind (the umask would otherwise
 ///   decide): 0666 by default, because unprivileged users may ask for their own status and
 ///   authorization is by peer credentials, not file permissions. A stale socket file at
@@ -36,9 +42,11 @@ public final class ControlServer: Sendable {
     public let mode: mode_t
     public let limits: ControlServerLimits
     private let handler: any ControlHandler
+    private let isAdmin: @Sendable (PeerCredentials) -> Bool
     private let eventLoopGroup: any EventLoopGroup
     private let state = Mutex<State>(.idle)
     private let counters = ControlServerCounters()
+    private let admission: ConnectionAdmission
 
     /// What the server has counted so far (connections, requests, refusals).
     public var statistics: ControlServerStatistics { counters.snapshot }
@@ -50,18 +58,25 @@ public final class ControlServer: Sendable {
         case stopped
     }
 
+    /// - Parameter isAdmin: whether a peer belongs in the admin pool (the daemon passes its
+    ///   `ControlAuthorizer`'s answer). Called on an event loop for every accepted
+    ///   connection: it must be quick and must not block (no NSS lookups). The default
+    ///   counts root only.
     public init(
         path: String,
         mode: mode_t = 0o666,
         limits: ControlServerLimits = .init(),
         handler: any ControlHandler,
+        isAdmin: @escaping @Sendable (PeerCredentials) -> Bool = { $0.uid == 0 },
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.path = path
         self.mode = mode
         self.limits = limits
         self.handler = handler
+        self.isAdmin = isAdmin
         self.eventLoopGroup = eventLoopGroup
+        admission = ConnectionAdmission(limits: limits)
     }
 
     /// Binds the socket, sets its mode, and starts serving in the background.
@@ -91,14 +106,13 @@ public final class ControlServer: Sendable {
     }
 
     private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
-        let limits = self.limits
-        let counters = self.counters
+        let accept = ConnectionAcceptor(limits: limits, counters: counters, admission: admission, isAdmin: isAdmin)
         try SocketPathClaim.clear(path)
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: limits.backlog)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
-                Self.initialize(channel, limits: limits, counters: counters)
+                accept.initialize(channel)
             }
         guard chmod(path, mode) == 0 else {
             let error = ControlServerError.chmodFailed(path: path, errno: errno)
@@ -135,41 +149,15 @@ public final class ControlServer: Sendable {
         await serving.value
     }
 
-    /// Child pipeline: bounded line decoder, request deadline, async bridge; then the peer's
-    /// credentials, read while the socket is surely still open.
-    private static func initialize(
-        _ channel: any Channel, limits: ControlServerLimits, counters: ControlServerCounters
-    ) -> EventLoopFuture<AcceptedConnection> {
-        channel.eventLoop.makeCompletedFuture {
-            let pipeline = channel.pipeline.syncOperations
-            try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: limits.maximumRequestBytes)))
-            try pipeline.addHandler(RequestDeadlineHandler(timeout: limits.idleTimeAmount, counters: counters))
-            return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-        }.flatMap { asyncChannel in
-            guard let options = channel as? any SocketOptionProvider else {
-                return channel.eventLoop.makeFailedFuture(ControlServerError.noPeerCredentials)
-            }
-            let credentials: EventLoopFuture<UCredMirror> = options.unsafeGetSocketOption(
-                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
-            return credentials.map { AcceptedConnection(channel: asyncChannel, credentials: $0) }
-        }
-    }
-
     private func serve(_ listener: NIOAsyncChannel<AcceptedConnection, Never>) async {
-        let maximumConnections = max(1, limits.maximumConnections)
-        await withTaskGroup(of: Void.self) { group in
-            // Unconsumed child tasks (running or finished); at the limit, wait for one to end.
-            var outstanding = 0
+        // No waiting for slots here: admission already happened on accept, so this loop
+        // only starts a task per admitted connection and skips the refused ones.
+        await withDiscardingTaskGroup { group in
             do {
                 try await listener.executeThenClose { inbound in
                     for try await connection in inbound {
-                        if outstanding >= maximumConnections {
-                            await group.next()
-                            outstanding -= 1
-                        }
-                        outstanding += 1
-                        counters.count { $0.connections += 1 }
-                        group.addTask { await self.serve(connection) }
+                        guard case .admitted(let channel, let peer) = connection else { continue }
+                        group.addTask { await self.serve(channel, as: peer) }
                     }
                 }
             } catch {
@@ -179,9 +167,8 @@ public final class ControlServer: Sendable {
         }
     }
 
-    private func serve(_ connection: AcceptedConnection) async {
-        let peer = await Self.resolve(connection.credentials)
-        try? await connection.channel.executeThenClose { inbound, outbound in
+    private func serve(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, as peer: PeerCredentials) async {
+        try? await channel.executeThenClose { inbound, outbound in
             do {
                 for try await line in inbound {
                     let reply = await respond(to: line, from: peer)
@@ -215,20 +202,13 @@ public final class ControlServer: Sendable {
         return await handler.handle(request, from: peer)
     }
 
-    private static func encode(_ reply: ControlReply) -> ByteBuffer {
+    /// One reply line, ready to write (also the `busy` line of a refused connection).
+    static func encode(_ reply: ControlReply) -> ByteBuffer {
         do {
             return ByteBuffer(string: try ControlWire.encodeLine(reply) + "\n")
         } catch {
             let fallback = ControlReply.error(.internal, "reply could not be encoded: \(error)")
             return ByteBuffer(string: ((try? ControlWire.encodeLine(fallback)) ?? #"{"ok":false}"#) + "\n")
         }
-    }
-
-    /// Adds the supplementary groups; NSS lookups block, so they run on NIO's thread pool.
-    private static func resolve(_ credentials: UCredMirror) async -> PeerCredentials {
-        let groups = (try? await NIOThreadPool.singleton.runIfActive {
-            PeerCredentials.groupList(uid: credentials.uid, primaryGID: credentials.gid)
-        }) ?? [credentials.gid]
-        return PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, groups: groups)
     }
 }

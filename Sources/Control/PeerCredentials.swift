@@ -6,12 +6,14 @@ import Musl
 import Darwin
 #endif
 
-/// Who is on the other end of a control connection, from the kernel (SO_PEERCRED), not
-/// from anything the client says.
+/// Who is on the other end of a control connection, from the kernel, not from anything the
+/// client says: uid, gid and pid from SO_PEERCRED and the supplementary groups from
+/// SO_PEERGROUPS, both as they were when the peer called connect().
 ///
-/// `groups` holds the primary gid and every supplementary group of the peer's user: `ucred`
-/// only carries the primary gid, so membership of the admin group as a supplementary group
-/// would otherwise be missed.
+/// `groups` holds the primary gid and the groups the peer *process* carried, not those the
+/// group database lists for its uid: a process that dropped its groups
+/// (`setpriv --clear-groups`) has dropped its admin rights with them, and one given a group
+/// for the job only (systemd's `SupplementaryGroups=`) has that group's rights.
 public struct PeerCredentials: Sendable, Hashable {
     public var pid: pid_t
     public var uid: uid_t
@@ -25,43 +27,12 @@ public struct PeerCredentials: Sendable, Hashable {
         self.groups = groups.union([gid])
     }
 
-    /// The credentials of this process, with its real supplementary groups.
+    /// The credentials of this process, with the supplementary groups it holds (getgroups),
+    /// i.e. what a server would read from a socket this process connects.
     public static func currentProcess() -> PeerCredentials {
-        PeerCredentials(pid: getpid(), uid: getuid(), gid: getgid(),
-                        groups: groupList(uid: getuid(), primaryGID: getgid()))
-    }
-
-    /// The group list of the account with `uid` (getpwuid_r + getgrouplist), including
-    /// `primaryGID`. Blocking (NSS): call it off the event loop. An uid without a passwd
-    /// entry has only its primary group.
-    public static func groupList(uid: uid_t, primaryGID: gid_t) -> Set<gid_t> {
-        guard let name = userName(uid: uid) else { return [primaryGID] }
-        var count: Int32 = 32
-        while true {
-            var groups = [gid_t](repeating: 0, count: Int(count))
-            let before = count
-            if getgrouplist(name, primaryGID, &groups, &count) >= 0 {
-                return Set(groups.prefix(Int(count))).union([primaryGID])
-            }
-            // count now holds the number needed; guard against a libc that does not update it.
-            count = max(count, before * 2)
-        }
-    }
-
-    /// The login name of `uid`, or nil when it has no passwd entry.
-    public static func userName(uid: uid_t) -> String? {
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var size = 1024
-        while true {
-            var buffer = [CChar](repeating: 0, count: size)
-            let status = getpwuid_r(uid, &entry, &buffer, buffer.count, &result)
-            if status == ERANGE && size < 1 << 20 {
-                size *= 2
-                continue
-            }
-            guard status == 0, let found = result, let name = found.pointee.pw_name else { return nil }
-            return String(cString: name)
-        }
+        let count = getgroups(0, nil)
+        var groups = [gid_t](repeating: 0, count: Int(max(count, 0)))
+        let filled = groups.isEmpty ? 0 : getgroups(Int32(groups.count), &groups)
+        return PeerCredentials(pid: getpid(), uid: getuid(), gid: getgid(), groups: Set(groups.prefix(Int(max(filled, 0)))))
     }
 }

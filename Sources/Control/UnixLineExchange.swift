@@ -8,7 +8,8 @@ import Musl
 #endif
 
 /// One request/reply exchange over a Unix stream socket: connect, write one line,
-/// optionally shut down the write side (the feed socket replies only then), read one line.
+/// optionally shut down the write side (the feed socket replies only then), read one line
+/// (also when the write failed: a refusing daemon's reply may already be there).
 /// The whole exchange, including retries while the daemon's backlog is full, is bounded
 /// by `timeout`.
 enum UnixLineExchange {
@@ -62,16 +63,25 @@ enum UnixLineExchange {
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(string: line + "\n"))
-            if shutdownWriteSide { outbound.finish() }
+            // A daemon that refuses the connection (`busy`) answers and closes at once, maybe
+            // before the request is written: then the write fails but the answer is waiting.
+            var writeError: (any Error)?
+            do {
+                try await outbound.write(ByteBuffer(string: line + "\n"))
+                if shutdownWriteSide { outbound.finish() }
+            } catch {
+                writeError = error
+            }
             var replies = inbound.makeAsyncIterator()
             do {
                 guard let reply = try await replies.next() else {
-                    throw ControlClientError.closedWithoutReply(path: path)
+                    throw writeError ?? ControlClientError.closedWithoutReply(path: path)
                 }
                 return String(buffer: reply)
             } catch is LineTooLongError {
                 throw ControlClientError.invalidReply(path: path, reason: "reply longer than \(maximumReplyBytes) bytes")
+            } catch {
+                throw writeError ?? error
             }
         }
     }

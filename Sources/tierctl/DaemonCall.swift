@@ -28,12 +28,14 @@ enum DaemonCall {
         return response.reply
     }
 
-    /// sysexits code for a daemon error code.
+    /// sysexits code for a daemon error code. `busy` (the connection limits refused us) is
+    /// 69, like an unreachable daemon: try again later.
     static func exitCode(for code: ControlErrorCode) -> Int32 {
         switch code {
         case .forbidden: 77
         case .configError: 78
         case .badRequest: 64
+        case .busy: 69
         default: 1
         }
     }

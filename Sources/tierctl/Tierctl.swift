@@ -15,7 +15,7 @@ struct Tierctl: AsyncParsableCommand {
             Talks to tierd over its control socket (JSON Lines). Read commands print a table by \
             default and the daemon's JSON reply with --json.
 
-            Exit status: 0 ok, 1 failure, 64 usage error, 69 daemon unreachable, \
+            Exit status: 0 ok, 1 failure, 64 usage error, 69 daemon unreachable or busy, \
             77 permission denied, 78 configuration error (reload refused).
             """,
         version: "0.1.0",

@@ -51,11 +51,30 @@ struct TestServer {
     let path: String
     let server: ControlServer
 
-    init(limits: ControlServerLimits = .init(), handler: any ControlHandler = FakeControlHandler()) async throws {
+    init(
+        limits: ControlServerLimits = .init(), handler: any ControlHandler = FakeControlHandler(),
+        isAdmin: @escaping @Sendable (PeerCredentials) -> Bool = { $0.uid == 0 }
+    ) async throws {
         directory = try TemporaryDirectory(prefix: "tierd-ctl")
         path = directory.path + "/control.sock"
-        server = ControlServer(path: path, limits: limits, handler: handler)
+        server = ControlServer(path: path, limits: limits, handler: handler, isAdmin: isAdmin)
         try await server.start()
+    }
+
+    /// Runs `body` against a fresh server and finishes the server (and its directory) also
+    /// when `body` throws.
+    static func serving(
+        limits: ControlServerLimits = .init(), isAdmin: @escaping @Sendable (PeerCredentials) -> Bool = { $0.uid == 0 },
+        _ body: (TestServer) async throws -> Void
+    ) async throws {
+        let server = try await TestServer(limits: limits, isAdmin: isAdmin)
+        do {
+            try await body(server)
+        } catch {
+            await server.finish()
+            throw error
+        }
+        await server.finish()
     }
 
     /// Generous timeout: the suites run in parallel on a small machine.

@@ -113,10 +113,19 @@ enum TierctlBinary {
         getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") && url != nil
     }
 
-    /// Runs tierctl with `arguments`, as `user` (through runuser) when given.
-    static func run(_ arguments: [String], as user: String? = nil) async throws -> Result {
+    /// Whether tests may run tierctl with other groups (root, and `setpriv` present).
+    static var canSetGroups: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") && url != nil
+    }
+
+    /// Runs tierctl with `arguments`, as `user` (through runuser) when given, or through
+    /// `setpriv` with `setpriv` options (other groups, same uid) when given.
+    static func run(_ arguments: [String], as user: String? = nil, setpriv: [String]? = nil) async throws -> Result {
         let process = Process()
-        if let user, let url {
+        if let setpriv, let url {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = setpriv + [url.path] + arguments
+        } else if let user, let url {
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
             process.arguments = ["-u", user, "--", url.path] + arguments
         } else {

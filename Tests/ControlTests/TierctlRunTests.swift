@@ -41,6 +41,14 @@ import Testing
         await server.finish()
     }
 
+    @Test func refusedAsBusyExits69() async throws {
+        // No room for anyone: every connection is refused `busy` (try again later).
+        try await TestServer.serving(limits: .init(maximumConnectionsPerUser: 0, maximumConnections: 0, maximumAdminConnections: 0)) { server in
+            #expect(await exitCode(["--socket", server.path, "health"]) == 69)
+            #expect(await exitCode(["--socket", server.path, "status", "--json"]) == 69)
+        }
+    }
+
     @Test func unreachableDaemonExits69() async {
         #expect(await exitCode(["--socket", "/tmp/tierd-no-such-dir/c.sock", "status"]) == 69)
         #expect(await exitCode(["push", "alice", "1", "--feed-socket", "/tmp/tierd-no-such-dir/f.sock"]) == 69)

@@ -7,11 +7,13 @@ import TestSupport
 /// resolves the admin group and `unix_user` through NSS exactly as in production:
 ///
 /// - an admin whose admin-group membership is only *supplementary* (`ucred` carries the
-///   primary gid only, so this is the case that needs `getgrouplist`);
+///   primary gid only, so this is the case that needs SO_PEERGROUPS);
 /// - a mapped user, the `unix_user` of alice in the users file;
 /// - a stranger with no mapping.
 ///
-/// Every contract command is run as each of them through the built `tierctl`.
+/// Every contract command is run as each of them through the built `tierctl`. Admin rights
+/// follow the groups the connecting process holds, not the group database: that is checked
+/// by running tierctl with groups cleared or granted (setpriv), as daemons and systemd do.
 @Suite(.serialized, .enabled(if: isRoot() && LocalAccounts.toolsPresent, "needs root, useradd/groupadd and setpriv"))
 struct AuthorizationEndToEndTests {
     @Test func everyContractCommandAsAdminMappedUserAndStranger() throws {
@@ -84,6 +86,43 @@ struct AuthorizationEndToEndTests {
         // Nothing refused took effect, and the daemon is still serving.
         #expect(try tier(of: "bob", socket) == "minimal")
         #expect(try tierctl(socket + ["health"]).status == 0, "log: \(daemon.log)")
+    }
+
+    @Test func adminRightsFollowTheConnectingProcessNotTheGroupDatabase() throws {
+        let accounts = try LocalAccounts.make()
+        defer { accounts.remove() }
+        let net = try TestNetwork.make()
+        defer { net.destroy() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(chmod(dir.path, 0o755) == 0)
+        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
+        try accounts.configure(setup)
+        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
+        defer { daemon.stop() }
+        let socket = ["--socket", setup.controlSocket]
+        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+
+        // The admin account is in admin_group in /etc/group, but this process dropped its
+        // groups: it is not an admin.
+        for arguments in [["health"], ["override", "bob", "full"], ["reload"]] {
+            let result = try accounts.tierctl(as: accounts.admin, groups: .cleared, socket + arguments)
+            #expect(result.status == 77, "admin without groups \(arguments): \(result.output)")
+            #expect(result.output.contains("forbidden"), "admin without groups \(arguments): \(result.output)")
+        }
+        // The stranger is in no group of the database, but this process holds the admin gid
+        // as a supplementary group (what systemd's SupplementaryGroups= gives): an admin.
+        for arguments in [["health"], ["override", "bob", "reduced", "--reason", "granted"], ["reload"], ["metrics"]] {
+            let result = try accounts.tierctl(as: accounts.stranger, groups: .only([accounts.adminGroup]), socket + arguments)
+            #expect(result.status == 0, "stranger with the admin group \(arguments): \(result.output)")
+        }
+        #expect(try tier(of: "bob", socket) == "reduced")
+        // The admin gid as the process's primary gid counts too (SO_PEERCRED's gid).
+        let primary = try accounts.tierctl(as: accounts.stranger, primaryGroup: accounts.adminGroup, groups: .cleared, socket + ["health"])
+        #expect(primary.status == 0, "\(primary.output)")
+        // Root is an admin by uid, whatever groups it holds.
+        let root = try runProcess("/usr/bin/setpriv", ["--clear-groups", BuiltProducts.tierctl] + socket + ["health"])
+        #expect(root.status == 0, "\(root.output)")
     }
 
     /// Read commands an admin may run (the mapped user is tested separately).
@@ -175,10 +214,22 @@ final class LocalAccounts {
         try users.write(toFile: usersPath, atomically: true, encoding: .utf8)
     }
 
-    /// Runs the built tierctl as `user`, with that user's primary and supplementary groups
-    /// (setpriv --init-groups), as a login session would have them. Output is stdout+stderr.
-    func tierctl(as user: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runProcess("/usr/bin/setpriv", ["--reuid=\(user)", "--regid=\(user)", "--init-groups", BuiltProducts.tierctl] + arguments)
+    /// Runs the built tierctl as `user` (primary group: `primaryGroup`, by default the user's
+    /// own), with the supplementary groups `groups` says. Output is stdout+stderr.
+    func tierctl(
+        as user: String, primaryGroup: String? = nil, groups: GroupGrant = .login, _ arguments: [String]
+    ) throws -> (status: Int32, output: String) {
+        try runProcess("/usr/bin/setpriv", Self.setpriv(user: user, primaryGroup: primaryGroup, groups: groups) + [BuiltProducts.tierctl] + arguments)
+    }
+
+    /// setpriv's options to run a command as `user` with those groups.
+    static func setpriv(user: String, primaryGroup: String? = nil, groups: GroupGrant = .login) -> [String] {
+        let supplementary: String = switch groups {
+        case .login: "--init-groups"
+        case .cleared: "--clear-groups"
+        case .only(let names): "--groups=\(names.joined(separator: ","))"
+        }
+        return ["--reuid=\(user)", "--regid=\(primaryGroup ?? user)", supplementary]
     }
 
     func remove() {
@@ -205,4 +256,14 @@ final class LocalAccounts {
             }
         }
     }
+}
+
+/// The supplementary groups a command run as another account gets (setpriv).
+enum GroupGrant {
+    /// The account's groups from the group database, as a login session has them (--init-groups).
+    case login
+    /// None at all (--clear-groups), as a daemon that dropped its groups has.
+    case cleared
+    /// Exactly these (--groups), as systemd's SupplementaryGroups= gives them.
+    case only([String])
 }

@@ -5,6 +5,7 @@ import Foundation
 import Scoring
 import Synchronization
 import Testing
+import TestSupport
 
 /// Records what the server hands to the daemon.
 final class BatchRecorder: Sendable {

@@ -147,14 +147,18 @@ extension Daemon {
         }
         let traffic = sums.map { TierTraffic(tier: $0.key.tier, direction: $0.key.direction, bytes: $0.value.bytes, drops: $0.value.drops) }
         metrics.setTierGauges(usersPerTier: perTier.filter { !$0.key.isEmpty }, traffic: traffic)
+        if let statistics = controlStatistics?() { metrics.setControlStatistics(statistics) }
         return metrics.render()
     }
 
-    /// Who may ask what: built once per configuration (start and reload), not per request,
-    /// since it walks every user and resolves the admin group through NSS.
-    public func authorizer() -> ControlAuthorizer { controlAuthorizer }
+    /// Lets `metrics` report the control server's counters (connections, refusals).
+    public func observeControlServer(_ statistics: @escaping @Sendable () -> ControlServerStatistics) {
+        controlStatistics = statistics
+    }
 
-    /// Users whose `unix_user` is a local account, by uid: who may read whose status.
+    /// Who may ask what: built once per configuration (start and reload), not per request,
+    /// since it walks every user and resolves the admin group through NSS. Users whose
+    /// `unix_user` is a local account, by uid: who may read whose status.
     static func makeAuthorizer(users: [UserRecord], configuration: DaemonConfiguration) -> ControlAuthorizer {
         var byUID: [uid_t: Set<String>] = [:]
         for user in users {

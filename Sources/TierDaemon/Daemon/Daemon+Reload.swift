@@ -1,3 +1,4 @@
+import Control
 import Scoring
 
 /// The result of a reload: applied, refused with every error found, or not applied because
@@ -31,19 +32,21 @@ extension Daemon {
             return refuse(restartOnly.map { ConfigError(file: path, line: 0, message: "\($0) cannot change on reload; restart tierd") })
         }
         let now = clock()
-        let previous = (configuration, users, usersByID, tiersByName, controlAuthorizer, engine)
+        let previous = (configuration, users, usersByID, tiersByName, controlAccess.authorizer, engine)
         configuration = newConfiguration
         users = newUsers
         usersByID = Dictionary(newUsers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         tiersByName = Dictionary(newConfiguration.tiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        controlAuthorizer = Self.makeAuthorizer(users: newUsers, configuration: newConfiguration)
+        controlAccess.replace(with: Self.makeAuthorizer(users: newUsers, configuration: newConfiguration))
         var changes = engine.updatePolicy(newPolicy, now: now)
         changes += engine.setUsers(newUsers.map(\.id), now: now)
         // Durable before it takes effect: if the new state cannot be saved, the old one stays.
         do {
             try writeSnapshot()
         } catch {
-            (configuration, users, usersByID, tiersByName, controlAuthorizer, engine) = previous
+            let authorizer: ControlAuthorizer
+            (configuration, users, usersByID, tiersByName, authorizer, engine) = previous
+            controlAccess.replace(with: authorizer)
             logger.error("reload not applied: the state could not be saved", metadata: ["error": "\(error)"])
             return .notSaved(error)
         }

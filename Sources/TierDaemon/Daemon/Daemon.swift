@@ -23,7 +23,11 @@ public actor Daemon {
     var tiersByName: [String: TierSection]
     var engine: ScoringEngine
     var feedPosition: FeedFilePosition?
-    var controlAuthorizer: ControlAuthorizer
+    /// Who may ask what over the control socket; read without awaiting this actor (the
+    /// control server consults it on every accepted connection).
+    public let controlAccess: CurrentAuthorizer
+    /// The control server's counters, once `ControlService` has started it (for metrics).
+    var controlStatistics: (@Sendable () -> ControlServerStatistics)?
     var feedStats = FeedStatistics()
     /// Set when scores or positions changed since the last snapshot.
     var snapshotDue = false
@@ -46,7 +50,7 @@ public actor Daemon {
         self.users = users
         self.usersByID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.tiersByName = Dictionary(configuration.tiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.controlAuthorizer = Self.makeAuthorizer(users: users, configuration: configuration)
+        self.controlAccess = CurrentAuthorizer(Self.makeAuthorizer(users: users, configuration: configuration))
         let now = clock()
         startedAt = now
         lastSnapshotAt = now

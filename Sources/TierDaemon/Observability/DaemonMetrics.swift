@@ -1,4 +1,6 @@
+import Control
 import Prometheus
+import Synchronization
 
 /// tierd's Prometheus metrics. Labels are tiers, directions, reasons and operations, never
 /// user ids: per-user series would grow without bound and would profile individuals.
@@ -16,6 +18,9 @@ public final class DaemonMetrics: Sendable {
     let reconcileRepairs: Counter
     let applyDuration: DurationHistogram
     let kernelInSync: Gauge
+    /// What the control counters held when last exported: the server keeps totals, the
+    /// registry's counters take increments.
+    private let exportedControl = Mutex(ControlServerStatistics())
 
     public init() {
         feedAccepted = registry.makeCounter(descriptor: Self.metric("feed_events_applied_total", "Feed events applied to scores."))
@@ -56,6 +61,26 @@ public final class DaemonMetrics: Sendable {
             registry.makeGauge(descriptor: Self.metric("tier_bytes", "Bytes sent by the classes of users now in this tier (class counters)."), labels: labels).set(Double(row.bytes))
             registry.makeGauge(descriptor: Self.metric("tier_drops", "Packets dropped by the classes of users now in this tier (class counters)."), labels: labels).set(Double(row.drops))
         }
+    }
+
+    /// Brings the control socket's counters up to the server's totals (scrape time).
+    func setControlStatistics(_ statistics: ControlServerStatistics) {
+        let previous = exportedControl.withLock { exported in
+            defer { exported = statistics }
+            return exported
+        }
+        func add(_ name: String, _ help: String, labels: [(String, String)] = [], _ value: KeyPath<ControlServerStatistics, Int>) {
+            let delta = max(0, statistics[keyPath: value] - previous[keyPath: value])
+            registry.makeCounter(descriptor: Self.metric(name, help), labels: labels).increment(by: Int64(delta))
+        }
+        add("control_connections_total", "Control connections accepted and served.", \.connections)
+        add("control_bad_requests_total", "Control requests answered bad_request.", \.badRequests)
+        add("control_timeouts_total", "Control connections closed for not sending a complete request in time.", \.idleDisconnects)
+        let refused = "Control connections refused at accept time, by the limit they hit."
+        add("control_refused_total", refused, labels: [("reason", "user_limit")], \.refusedUserLimit)
+        add("control_refused_total", refused, labels: [("reason", "server_full")], \.refusedServerFull)
+        add("control_refused_total", refused, labels: [("reason", "admin_limit")], \.refusedAdminLimit)
+        add("control_refused_total", refused, labels: [("reason", "unidentified")], \.refusedUnidentified)
     }
 
     public func render() -> String { registry.emitToString() }

@@ -1,8 +1,9 @@
 import Control
 import ServiceLifecycle
 
-/// Serves the control socket; authorization by SO_PEERCRED happens in
-/// `AuthorizingControlHandler` before the daemon sees a request.
+/// Serves the control socket. The daemon's authorization policy decides twice: who counts
+/// as an admin when a connection is accepted (the admin pool of `ControlServerLimits`), and
+/// what each request may do (`AuthorizingControlHandler`, before the daemon sees it).
 struct ControlService: Service {
     let daemon: Daemon
     let path: String
@@ -17,11 +18,13 @@ struct ControlService: Service {
     }
 
     func run() async throws {
+        let access = daemon.controlAccess
         let handler = AuthorizingControlHandler(
-            authorizer: { [daemon] in await daemon.authorizer() },
+            authorizer: { access.authorizer },
             inner: Handler(daemon: daemon, notifier: notifier))
-        let server = ControlServer(path: path, handler: handler)
+        let server = ControlServer(path: path, handler: handler, isAdmin: { access.isAdmin($0) })
         try await server.start()
+        await daemon.observeControlServer { server.statistics }
         try? await gracefulShutdown()
         await server.stop()
     }
