@@ -35,6 +35,9 @@ let package = Package(
             name: "TrafficControl",
             dependencies: ["CNetlink"]
         ),
+        // The data-plane benchmark's packet generator (AF_PACKET + sendmmsg threads): C, so the
+        // send loop costs the same small, allocation-free amount under every tree it measures.
+        .target(name: "CPacketGen"),
         .target(name: "Scoring", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .target(
             name: "Feed",
@@ -82,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "tierd-bench",
             dependencies: [
-                "TierDaemon", "TrafficControl", "Scoring", "Feed",
+                "TierDaemon", "TrafficControl", "Scoring", "Feed", "CPacketGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
