@@ -23,7 +23,11 @@ enum DataplaneTable {
         out.append("Trees (tierd: all users at 10 Gbit/s, built with Shaper.prepare() + converge(to:))")
         out.append(row(["users", "build s", "users with packets"]))
         for tree in results.trees {
-            let counted = tree.usersWithPackets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            // Every user's class must have counted packets; fewer means frames fell to HTB's direct
+            // queue (unclassified), and the row measures something else than tierd's classification.
+            let counted = tree.usersWithPackets.sorted { $0.key < $1.key }.map { direction, users in
+                "\(direction) \(users)" + (users == tree.users ? "" : " (NOT ALL: \(tree.users - users) users' classes saw no packet)")
+            }.joined(separator: ", ")
             out.append(row([tree.users == 0 ? "no shaping" : "\(tree.users)", String(format: "%.2f", tree.buildSeconds),
                             counted.isEmpty ? "-" : counted]))
         }
