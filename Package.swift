@@ -42,6 +42,9 @@ let package = Package(
             name: "TrafficControl",
             dependencies: ["CNetlink", "CLibBPF", "CTierdBPF"]
         ),
+        // The data-plane benchmark's packet generator (AF_PACKET + sendmmsg threads): C, so the
+        // send loop costs the same small, allocation-free amount under every tree it measures.
+        .target(name: "CPacketGen"),
         .target(name: "Scoring", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         // The feed's line grammar: pure (no I/O, no NIO, no Foundation), the untrusted-input
         // path the fuzz target builds on its own (Fuzz/run.sh).
@@ -92,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "tierd-bench",
             dependencies: [
-                "TierDaemon", "TrafficControl", "Scoring", "FeedParsing", "Feed",
+                "TierDaemon", "TrafficControl", "Scoring", "FeedParsing", "Feed", "CPacketGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,7 +7,7 @@ import ArgumentParser
 struct TierdBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tierd-bench",
-        abstract: "Benchmark tierd's kernel programming, scoring core and feed against the alternatives.",
-        subcommands: [BenchRunCommand.self, ScaleCommand.self, RSSCommand.self],
+        abstract: "Benchmark tierd's kernel programming, data plane, scoring core and feed against the alternatives.",
+        subcommands: [BenchRunCommand.self, ScaleCommand.self, DataplaneCommand.self, RSSCommand.self],
         defaultSubcommand: BenchRunCommand.self)
 }
