@@ -28,7 +28,7 @@ enum CoreBenchmarks {
     /// Throws if any line is not applied, so a broken path cannot look fast.
     static func applyLinesPerSecond(lines: Int) throws -> Double {
         let userCount = 10_000
-        let buffer = feedText(lines: lines, users: userCount)
+        let buffer = FeedBenchmark.generate(lines: lines, users: userCount, timestamp: "2026-11-18T11:06:40Z")
         let policy = try ScoringPolicy(
             baseline: 1000, halfLife: 86_400, hysteresis: 25, minDwell: 60, staleAfter: 900, defaultTier: "full", exempt: [],
             tiers: [TierDefinition(name: "full", minScore: 800),
@@ -65,21 +65,5 @@ enum CoreBenchmarks {
         guard applied + refused == lines else { throw BenchFailure("feed apply saw \(applied + refused) of \(lines) lines") }
         guard refused == 0 else { throw BenchFailure("feed apply: \(refused) lines not applied") }
         return Double(lines) / seconds
-    }
-
-    /// The same mix as FeedBenchmark: 70% JSON scores, 20% JSON deltas with reason and an
-    /// RFC 3339 timestamp, 10% CSV. The timestamp equals `now`, so no event is ignored as out of order.
-    static func feedText(lines: Int, users: Int) -> [UInt8] {
-        var text = ""
-        text.reserveCapacity(lines * 60)
-        for i in 0..<lines {
-            let user = "user\(i % users)"
-            switch i % 10 {
-            case 0...6: text += "{\"user\":\"\(user)\",\"score\":\(500 + i % 500)}\n"
-            case 7, 8: text += "{\"user\":\"\(user)\",\"delta\":-\(i % 50).5,\"reason\":\"abuse-report\",\"ts\":\"2026-11-18T11:06:40Z\"}\n"
-            default: text += "\(user),\(i % 1000)\n"
-            }
-        }
-        return Array(text.utf8)
     }
 }

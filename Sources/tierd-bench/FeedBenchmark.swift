@@ -38,15 +38,17 @@ public enum FeedBenchmark {
         return Double(count) / max(seconds, 1e-9)
     }
 
-    /// A feed file of `lines` lines for the benchmark.
-    static func generate(lines: Int) -> [UInt8] {
+    /// A feed file of `lines` lines over `users` users: 70% JSON scores, 20% JSON deltas with
+    /// a reason and an RFC 3339 timestamp (`timestamp`), 10% CSV. The feed-apply row passes
+    /// its clock's `now`, so no event is ignored as out of order.
+    static func generate(lines: Int, users: Int = 10_000, timestamp: String = "2026-11-27T05:00:00Z") -> [UInt8] {
         var text = ""
-        text.reserveCapacity(lines * 48)
+        text.reserveCapacity(lines * 60)
         for i in 0..<lines {
-            let user = "user\(i % 10_000)"
+            let user = "user\(i % users)"
             switch i % 10 {
             case 0...6: text += "{\"user\":\"\(user)\",\"score\":\(500 + i % 500)}\n"
-            case 7, 8: text += "{\"user\":\"\(user)\",\"delta\":-\(i % 50).5,\"reason\":\"abuse-report\",\"ts\":\"2026-11-27T05:00:00Z\"}\n"
+            case 7, 8: text += "{\"user\":\"\(user)\",\"delta\":-\(i % 50).5,\"reason\":\"abuse-report\",\"ts\":\"\(timestamp)\"}\n"
             default: text += "\(user),\(i % 1000)\n"
             }
         }
