@@ -90,6 +90,8 @@ let package = Package(
             name: "tierd-bench",
             dependencies: [
                 "TierDaemon", "TrafficControl", "Scoring", "Feed",
+                // The classifier object's bytes, for the floor's `bpftool prog loadall`.
+                "CTierdBPF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

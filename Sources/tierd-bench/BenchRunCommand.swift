@@ -4,6 +4,10 @@ import Foundation
 /// Which part of the benchmark to run.
 enum BenchPart: String, ExpressibleByArgument, CaseIterable {
     case kernel
+    /// Of `kernel`: only the cold applies (tierd, floor, flat; `--sizes` and the sparse row).
+    case cold
+    /// Of `kernel`: only restart adoption and the one-user change latencies.
+    case changes
     case scoring
     case feed
     /// Feed line to kernel through a real tierd process (also part of `kernel`).
@@ -20,7 +24,7 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Also write the results as JSON to this path.")
     var json: String?
 
-    @Option(help: "Run only one part: kernel, scoring, feed or latency (feed line to kernel through tierd).")
+    @Option(help: "Run only one part: kernel, scoring, feed, latency (feed line to kernel through tierd), or of kernel only cold (cold applies) or changes (adoption and one-user changes).")
     var only: BenchPart?
 
     @Option(help: "Stop a flat tc -batch run after this many seconds and report a lower bound.")
@@ -47,7 +51,7 @@ struct BenchRunCommand: ParsableCommand {
         let log: (String) -> Void = { message in
             FileHandle.standardError.write(Data("[tierd-bench] \(message)\n".utf8))
         }
-        let parts = only.map { [$0] } ?? BenchPart.allCases
+        let parts = only.map { [$0] } ?? [.scoring, .feed, .kernel]
         // CPU-only parts first: the scoring core's bytes/user is RSS growth, cleanest in a fresh process.
         if parts.contains(.scoring) {
             let (users, events) = quick ? (100_000, 1_000_000) : (1_000_000, 10_000_000)
@@ -59,7 +63,8 @@ struct BenchRunCommand: ParsableCommand {
             log("feed: \(lines) lines")
             results.feed = try CoreBenchmarks.feed(lines: lines)
         }
-        if parts.contains(.kernel) {
+        let kernelParts = parts.contains(.kernel) ? [.cold, .changes] : parts.filter { $0 == .cold || $0 == .changes }
+        if !kernelParts.isEmpty {
             guard getuid() == 0 else { throw ValidationError("the kernel benchmarks need root (network namespaces)") }
             let kernel = KernelBenchmark(
                 sizes: quick ? [200, 1_000] : parsedSizes,
@@ -69,7 +74,10 @@ struct BenchRunCommand: ParsableCommand {
                 largeTreeBudgetSeconds: quick ? 2 : 30, minimumLargeSamples: quick ? 200 : 10_000,
                 flatTimeoutSeconds: flatTimeout,
                 log: log)
-            try kernel.run(into: &results)
+            if kernelParts.contains(.cold) { try kernel.runColdApply(into: &results) }
+            if kernelParts.contains(.changes) { try kernel.runChanges(into: &results) }
+        }
+        if parts.contains(.kernel) {
             log("peak RSS child: \(quick ? 5_000 : 50_000) users")
             results.peakRSS = try RSSBenchmark.run(users: quick ? 5_000 : 50_000, throttled: quick ? 500 : 5_000)
         }
