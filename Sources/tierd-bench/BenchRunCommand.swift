@@ -30,6 +30,9 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Stop a flat tc -batch run after this many seconds and report a lower bound.")
     var flatTimeout = 100.0
 
+    @Option(help: "Samples each large-tree latency series takes at least (then up to 10,000 within 30 s). Below 10,000 the rows that create classes stop at 30 s: for a busy machine.")
+    var minSamples = 10_000
+
     @Flag(help: "Small sizes for a smoke run (numbers are not comparable with a full run).")
     var quick = false
 
@@ -37,6 +40,7 @@ struct BenchRunCommand: ParsableCommand {
         guard parsedSizes.count > 0, parsedSizes.allSatisfy({ $0 > 0 && $0 <= 60_000 }) else {
             throw ValidationError("--sizes must be a comma separated list of user counts between 1 and 60000")
         }
+        guard (1...10_000).contains(minSamples) else { throw ValidationError("--min-samples must be between 1 and 10000") }
     }
 
     private var parsedSizes: [Int] {
@@ -71,7 +75,7 @@ struct BenchRunCommand: ParsableCommand {
                 sparseUsers: quick ? 5_000 : 50_000, sparseThrottled: quick ? 500 : 5_000,
                 largeTreeUsers: quick ? 1_000 : 10_000,
                 smallTreeChanges: quick ? 1_000 : 10_000,
-                largeTreeBudgetSeconds: quick ? 2 : 30, minimumLargeSamples: quick ? 200 : 10_000,
+                largeTreeBudgetSeconds: quick ? 2 : 30, minimumLargeSamples: quick ? 200 : minSamples,
                 flatTimeoutSeconds: flatTimeout,
                 log: log)
             if kernelParts.contains(.cold) { try kernel.runColdApply(into: &results) }
