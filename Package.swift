@@ -96,6 +96,8 @@ let package = Package(
             name: "tierd-bench",
             dependencies: [
                 "TierDaemon", "TrafficControl", "Scoring", "FeedParsing", "Feed", "CPacketGen",
+                // The classifier object's bytes, for the floor's `bpftool prog loadall`.
+                "CTierdBPF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -344,9 +344,16 @@ public final class Shaper {
         }
         failures += socket.execute(plans.flatMap(\.afterEntries))
         report.errors += failures
-        assignments = planned.map(\.classOf)
-        // A refused change leaves an engine ahead of the kernel: forget it until the next converge.
-        engines = failures.isEmpty && plans.allSatisfy({ $0.errors.isEmpty }) ? planned : nil
+        // A refused change leaves an engine ahead of the kernel: forget it until the next
+        // converge, keeping only its user -> class view for counters. (Kept engines must stay
+        // the only owners of their dictionaries, or the next change copies them whole.)
+        if failures.isEmpty && plans.allSatisfy({ $0.errors.isEmpty }) {
+            engines = planned
+            assignments = [[:], [:]]
+        } else {
+            engines = nil
+            assignments = planned.map(\.classOf)
+        }
         return report
     }
 

@@ -19,7 +19,10 @@ struct ColdApplyResult: Codable {
     var users: Int
     var throttled: Int
     var tierdSeconds: Double
+    /// The floor: tierd's plan (`Shaper.coldBuildScript`) through `tc -batch`, `bpftool` and
+    /// `tc filter` (see ColdBuildFloor); `floorClassifierSeconds` is its classifier part.
     var floorSeconds: Double
+    var floorClassifierSeconds: Double
     /// When `flatTimedOut`, the time limit at which `tc` was stopped: a lower bound.
     var flatSeconds: Double
     var flatTimedOut: Bool
@@ -64,10 +67,27 @@ struct LatencyResult: Codable {
 struct AdoptionResult: Codable {
     var users: Int
     var seconds: Double
+    /// Qdiscs, classes and filters created, changed or deleted (ConvergeReport.totalChanges
+    /// without the map entries).
     var objectsChanged: Int
+    /// Classifier map entries set or deleted.
+    var entriesChanged: Int
     var errors: Int
     var targetSeconds: Double
+    /// Time, and nothing changed (objects and entries).
+    var targets: [TargetCheck]
     var pass: Bool
+
+    init(users: Int, seconds: Double, objectsChanged: Int, entriesChanged: Int, errors: Int, targetSeconds: Double, targets: [TargetCheck]) {
+        self.users = users
+        self.seconds = seconds
+        self.objectsChanged = objectsChanged
+        self.entriesChanged = entriesChanged
+        self.errors = errors
+        self.targetSeconds = targetSeconds
+        self.targets = targets
+        pass = targets.allSatisfy(\.pass)
+    }
 }
 
 struct RSSResult: Codable {

@@ -4,6 +4,10 @@ import Foundation
 /// Which part of the benchmark to run.
 enum BenchPart: String, ExpressibleByArgument, CaseIterable {
     case kernel
+    /// Of `kernel`: only the cold applies (tierd, floor, flat; `--sizes` and the sparse row).
+    case cold
+    /// Of `kernel`: only restart adoption and the one-user change latencies.
+    case changes
     case scoring
     case feed
     /// Feed line to kernel through a real tierd process (also part of `kernel`).
@@ -20,11 +24,14 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Also write the results as JSON to this path.")
     var json: String?
 
-    @Option(help: "Run only one part: kernel, scoring, feed or latency (feed line to kernel through tierd).")
+    @Option(help: "Run only one part: kernel, scoring, feed, latency (feed line to kernel through tierd), or of kernel only cold (cold applies) or changes (adoption and one-user changes).")
     var only: BenchPart?
 
     @Option(help: "Stop a flat tc -batch run after this many seconds and report a lower bound.")
     var flatTimeout = 100.0
+
+    @Option(help: "Samples each large-tree latency series takes at least (then up to 10,000 within 30 s). Below 10,000 the rows that create classes stop at 30 s: for a busy machine.")
+    var minSamples = 10_000
 
     @Flag(help: "Small sizes for a smoke run (numbers are not comparable with a full run).")
     var quick = false
@@ -33,6 +40,7 @@ struct BenchRunCommand: ParsableCommand {
         guard parsedSizes.count > 0, parsedSizes.allSatisfy({ $0 > 0 && $0 <= 60_000 }) else {
             throw ValidationError("--sizes must be a comma separated list of user counts between 1 and 60000")
         }
+        guard (1...10_000).contains(minSamples) else { throw ValidationError("--min-samples must be between 1 and 10000") }
     }
 
     private var parsedSizes: [Int] {
@@ -47,7 +55,7 @@ struct BenchRunCommand: ParsableCommand {
         let log: (String) -> Void = { message in
             FileHandle.standardError.write(Data("[tierd-bench] \(message)\n".utf8))
         }
-        let parts = only.map { [$0] } ?? BenchPart.allCases
+        let parts = only.map { [$0] } ?? [.scoring, .feed, .kernel]
         // CPU-only parts first: the scoring core's bytes/user is RSS growth, cleanest in a fresh process.
         if parts.contains(.scoring) {
             let (users, events) = quick ? (100_000, 1_000_000) : (1_000_000, 10_000_000)
@@ -59,17 +67,21 @@ struct BenchRunCommand: ParsableCommand {
             log("feed: \(lines) lines")
             results.feed = try CoreBenchmarks.feed(lines: lines)
         }
-        if parts.contains(.kernel) {
+        let kernelParts = parts.contains(.kernel) ? [.cold, .changes] : parts.filter { $0 == .cold || $0 == .changes }
+        if !kernelParts.isEmpty {
             guard getuid() == 0 else { throw ValidationError("the kernel benchmarks need root (network namespaces)") }
             let kernel = KernelBenchmark(
                 sizes: quick ? [200, 1_000] : parsedSizes,
                 sparseUsers: quick ? 5_000 : 50_000, sparseThrottled: quick ? 500 : 5_000,
                 largeTreeUsers: quick ? 1_000 : 10_000,
                 smallTreeChanges: quick ? 1_000 : 10_000,
-                largeTreeBudgetSeconds: quick ? 2 : 30, minimumLargeSamples: quick ? 200 : 10_000,
+                largeTreeBudgetSeconds: quick ? 2 : 30, minimumLargeSamples: quick ? 200 : minSamples,
                 flatTimeoutSeconds: flatTimeout,
                 log: log)
-            try kernel.run(into: &results)
+            if kernelParts.contains(.cold) { try kernel.runColdApply(into: &results) }
+            if kernelParts.contains(.changes) { try kernel.runChanges(into: &results) }
+        }
+        if parts.contains(.kernel) {
             log("peak RSS child: \(quick ? 5_000 : 50_000) users")
             results.peakRSS = try RSSBenchmark.run(users: quick ? 5_000 : 50_000, throttled: quick ? 500 : 5_000)
         }

@@ -18,6 +18,8 @@ enum BenchTable {
                                 (result.flatTimedOut ? ">=" : "") + String(format: "%.2fx", result.speedupOverFlat),
                                 String(format: "%.2fx", result.ratioToFloor), result.floorMatchesTierd ? "yes" : "NO",
                                 objects, targets]))
+                out.append(String(format: "    floor: tc -batch %.3f s + classifier (bpftool load, tc filter, bpftool batch of the entries) %.3f s",
+                                  result.floorSeconds - result.floorClassifierSeconds, result.floorClassifierSeconds))
                 for difference in result.layoutDifferences { out.append("    layout: \(difference)") }
                 for error in result.tierdErrors { out.append("    tierd error: \(error)") }
             }
@@ -30,9 +32,9 @@ enum BenchTable {
         if let adoption = results.adoption {
             out.append("")
             out.append("Restart adoption (new Shaper, prepare + converge of the same users)")
-            out.append(row(["users", "seconds", "objects changed", "target", "result"]))
-            out.append(row(["\(adoption.users)", f3(adoption.seconds), "\(adoption.objectsChanged)", "<= 0.5 s, 0 objects",
-                            adoption.pass ? "PASS" : "FAIL"]))
+            out.append(row(["users", "seconds", "objects changed", "entries changed", "targets"]))
+            let targets = adoption.targets.map { "\($0.limit) \($0.pass ? "PASS" : "FAIL")" }.joined(separator: ", ")
+            out.append(row(["\(adoption.users)", f3(adoption.seconds), "\(adoption.objectsChanged)", "\(adoption.entriesChanged)", targets]))
         }
         if !results.tierChange.isEmpty {
             out.append("")

@@ -3,6 +3,12 @@ import TrafficControl
 /// A comparable summary of a traffic control tree read back from the kernel: every qdisc,
 /// class, filter and map entry reduced to the fields both builders control; burst values
 /// are left out (kernel tick rounding). Used to prove the `tc` floor builds tierd's tree.
+///
+/// Filters are compared by kind, parent, priority, protocol, classid and the program they
+/// run, not by their whole name: tierd names a filter `<program>:<version>`
+/// (`ColdBuildScript.filterName(program:)`), while `tc ... bpf object-pinned` names it after
+/// the pinned file (`<program>:[*fsobj]`, the pins being named after the programs).
+/// Map entries are compared exactly (prefix and class handle).
 struct LayoutSignature {
     private(set) var objects: [String: Int] = [:]
     private(set) var counts = ObjectCounts()
@@ -16,7 +22,7 @@ struct LayoutSignature {
                 add("\(side) class \(hex(cls.handle)) parent \(hex(cls.parent)) rate \(cls.rate) ceil \(cls.ceil) quantum \(cls.quantum)")
             }
             for filter in direction.filters {
-                add("\(side) filter parent \(hex(filter.parent)) prio \(filter.priority) \(filter.kind) \(filter.programName ?? "-") classid \(filter.classid.map(hex) ?? "-")")
+                add("\(side) filter parent \(hex(filter.parent)) prio \(filter.priority) proto \(hex(UInt32(filter.proto))) \(filter.kind) \(program(filter)) classid \(filter.classid.map(hex) ?? "-")")
             }
             for (prefix, handle) in direction.entries {
                 add("\(side) entry \(prefix) -> \(hex(handle))")
@@ -26,7 +32,7 @@ struct LayoutSignature {
             counts.filters += direction.filters.count + direction.entries.count
         }
         for filter in state.hooks {
-            add("hook \(TCHandle.text(filter.parent)) prio \(filter.priority) \(filter.kind) \(filter.programName ?? "-")")
+            add("hook \(TCHandle.text(filter.parent)) prio \(filter.priority) proto \(hex(UInt32(filter.proto))) \(filter.kind) \(program(filter)) classid \(filter.classid.map(hex) ?? "-")")
         }
         counts.filters += state.hooks.count
         counts.qdiscs += state.ingressQdiscKind == nil ? 0 : 1
@@ -53,3 +59,9 @@ struct ObjectCounts: Codable, Equatable {
 }
 
 private func hex(_ value: UInt32) -> String { String(value, radix: 16) }
+
+/// The program a filter runs, from its name without what follows the first ":" (tierd's
+/// version, or tc's "[*fsobj]"); "-" for a filter without a name (not cls_bpf).
+private func program(_ filter: FilterState) -> String {
+    filter.programName.map { String($0.prefix { $0 != ":" }) } ?? "-"
+}

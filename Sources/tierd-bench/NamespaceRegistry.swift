@@ -10,7 +10,8 @@ enum NamespaceRegistry {
     static func add(_ name: String) { live.withLock { _ = $0.insert(name) } }
     static func remove(_ name: String) { live.withLock { _ = $0.remove(name) } }
 
-    /// Installs SIGINT/SIGTERM handlers that delete the live namespaces and exit.
+    /// Installs SIGINT/SIGTERM handlers that delete the live namespaces and the benchmark's
+    /// temporary files (`TemporaryPaths`), and exit.
     /// The handlers run on a dispatch queue, not in signal context, so exec'ing `ip` is safe.
     static func installSignalCleanup() {
         for signalNumber in [SIGINT, SIGTERM] {
@@ -21,6 +22,7 @@ enum NamespaceRegistry {
                 for name in names {
                     _ = try? Shell.run(["ip", "netns", "del", name], allowFailure: true)
                 }
+                TemporaryPaths.removeAll()
                 FileHandle.standardError.write(Data("tierd-bench: interrupted, deleted \(names.count) namespace(s)\n".utf8))
                 exit(130)
             }

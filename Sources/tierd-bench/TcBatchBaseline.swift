@@ -44,15 +44,14 @@ enum TcBatchBaseline {
     /// grows quadratically (30k users: many minutes), so a run past `timeout` seconds is
     /// stopped and reported as a lower bound instead of stalling the whole benchmark.
     static func run(script: String, in namespace: BenchNamespace, timeout: Double = .infinity) throws -> Outcome {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("tierd-bench-\(getpid())-\(namespace.name)").path
-        let scriptPath = base + ".tc", outputPath = base + ".out"
+        let scriptPath = TemporaryPaths.make(namespace.name + ".tc"), outputPath = TemporaryPaths.make(namespace.name + ".out")
+        defer {
+            TemporaryPaths.remove(scriptPath)
+            TemporaryPaths.remove(outputPath)
+        }
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
             throw BenchFailure("cannot create \(outputPath)")
-        }
-        defer {
-            try? FileManager.default.removeItem(atPath: scriptPath)
-            try? FileManager.default.removeItem(atPath: outputPath)
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
