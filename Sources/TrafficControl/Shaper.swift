@@ -30,6 +30,9 @@ public final class Shaper {
     /// them, else "pfifo" (with an explicit limit).
     public private(set) var leafQdiscKind = "pfifo"
     private var prepared = false
+    /// The namespace's qdiscs as `prepare()` read them, when it changed nothing (an adoption):
+    /// the converge that follows uses them instead of dumping 20k leaves again. Used once.
+    private var preparedQdiscs: [Int32: [QdiscState]]?
     private var classifier: Classifier?
     /// The engines (download, upload) of the last converge, kept while the kernel took every
     /// change since: `apply` plans from them without reading the kernel.
@@ -107,8 +110,9 @@ public final class Shaper {
         }
         requests += try ingressSideRequests(interface, qdiscs: qdiscs[interface.ifindex] ?? [])
         if let error = socket.execute(requests).first { throw error }
-        try attachClassifier(interface: interface, ifb: ifb)
+        let attached = try attachClassifier(interface: interface, ifb: ifb)
         let after = requests.isEmpty ? qdiscs : try reader.qdiscsByDevice()
+        preparedQdiscs = requests.isEmpty && !attached ? qdiscs : nil
         leafQdiscKind = try detectLeafKind(on: ifb, qdiscs: after[ifb.ifindex] ?? [], adopting: after[interface.ifindex] ?? [])
         deviceIndexes = [interface.ifindex, ifb.ifindex]
         prepared = true
@@ -158,7 +162,9 @@ public final class Shaper {
     /// version, else loaded (keeping the maps of whatever is attached), and attached wherever
     /// a point has no filter or one running another program instance. The maps' fixed
     /// entries (shard majors, the IFB's index) are checked and set.
-    private func attachClassifier(interface: Device, ifb: Device) throws {
+    /// Returns whether anything was attached.
+    @discardableResult
+    private func attachClassifier(interface: Device, ifb: Device) throws -> Bool {
         let hooks = try reader.filters(of: interface, parent: TCHandle.clsactEgress) + reader.filters(of: interface, parent: TCHandle.clsactIngress)
         let roots = [interface.ifindex: try reader.filters(of: interface, parent: Layout.rootHandle),
                      ifb.ifindex: try reader.filters(of: ifb, parent: Layout.rootHandle)]
@@ -178,7 +184,7 @@ public final class Shaper {
             if !ids.isEmpty { classifier = Classifier.adopt(programIDs: ids) }
         }
         if classifier?.isComplete != true { classifier = try Classifier.load(reusing: classifier) }
-        guard let classifier else { return }
+        guard let classifier else { return false }
         var requests: [NetlinkRequest] = []
         for (device, parent, program, filters) in points where attached(parent, filters)?.programID != classifier.programID(program) {
             requests.append(TCRequests.putClassifier(device, parent: parent, program: program, descriptor: classifier.programs[program]!,
@@ -187,6 +193,7 @@ public final class Shaper {
         var errors = socket.execute(requests)
         errors += Self.fixedEntries(of: classifier, ifb: ifb)
         if let error = errors.first { throw error }
+        return !requests.isEmpty
     }
 
     /// shard_of (inner major -> shard class minor) and up_config (the IFB's index): fixed
@@ -236,7 +243,8 @@ public final class Shaper {
         engines = nil
         if try !prepared || !fixedPartIntact() { try prepare() }
         let devices = [try interface(), try ifb()]
-        let qdiscs = try reader.qdiscsByDevice()
+        let qdiscs = try preparedQdiscs ?? reader.qdiscsByDevice()
+        preparedQdiscs = nil
         let sides: [KeySide] = [.destination, .source]
         let rates: [KeyPath<ShapedUser, UInt64?>] = [\.download, \.upload]
         var built: [DirectionEngine] = []
@@ -311,6 +319,7 @@ public final class Shaper {
 
     /// Plans `body` on each direction's engine and applies it; nil without engines.
     private func change(_ body: (inout DirectionEngine, Int, inout DirectionPlan) -> Void) -> ConvergeReport? {
+        preparedQdiscs = nil
         guard prepared, var current = engines else { return nil }
         // `current` must be the engines' only owner, or the first mutation copies them whole.
         engines = nil
@@ -431,6 +440,7 @@ public final class Shaper {
             errors += socket.execute([TCRequests.deleteLink(ifb)])
         }
         prepared = false
+        preparedQdiscs = nil
         classifier = nil
         engines = nil
         assignments = [[:], [:]]

@@ -27,9 +27,53 @@ struct BPFMap: Sendable {
         return rc == 0 ? value : nil
     }
 
-    /// Every entry, by walking the keys (hash maps and tries both support it). A key deleted
-    /// during the walk restarts nothing: the kernel continues from the next bucket.
+    /// Every entry: in batches of 4096 where the map supports it (hash maps: one `bpf()` call
+    /// per batch instead of two per entry, which is most of a restart's read at 10k users),
+    /// else by walking the keys (tries).
     func entries() throws -> [(key: [UInt8], value: UInt32)] {
+        try batchedEntries() ?? walkedEntries()
+    }
+
+    /// nil when the map has no batch operations (EINVAL, ENOTSUPP).
+    private func batchedEntries() throws -> [(key: [UInt8], value: UInt32)]? {
+        let capacity: UInt32 = 4096
+        var keys = [UInt8](repeating: 0, count: Int(capacity) * keySize)
+        var values = [UInt32](repeating: 0, count: Int(capacity))
+        // The batch token is the kernel's bucket cursor: 4 bytes for hash maps; room for more.
+        var token = [UInt8](repeating: 0, count: 64)
+        var next = [UInt8](repeating: 0, count: 64)
+        var result: [(key: [UInt8], value: UInt32)] = []
+        var first = true
+        while true {
+            var count = capacity
+            var options = bpf_map_batch_opts()
+            options.sz = MemoryLayout<bpf_map_batch_opts>.size
+            let rc: Int32 = keys.withUnsafeMutableBytes { keyBytes in
+                values.withUnsafeMutableBytes { valueBytes in
+                    token.withUnsafeMutableBytes { tokenBytes in
+                        next.withUnsafeMutableBytes { nextBytes in
+                            bpf_map_lookup_batch(descriptor.fd, first ? nil : tokenBytes.baseAddress, nextBytes.baseAddress,
+                                                 keyBytes.baseAddress, valueBytes.baseAddress, &count, &options)
+                        }
+                    }
+                }
+            }
+            if rc < 0 && rc != -ENOENT {
+                if first && (rc == -EINVAL || rc == -524 /* ENOTSUPP */ || rc == -EOPNOTSUPP) { return nil }
+                throw TrafficControlError(operation: "read map", object: name, reason: String(cString: strerror(-rc)), errno: -rc)
+            }
+            for index in 0..<Int(count) {
+                result.append((Array(keys[index * keySize..<(index + 1) * keySize]), values[index]))
+            }
+            if rc == -ENOENT { return result }
+            token = next
+            first = false
+        }
+    }
+
+    /// Every entry, by walking the keys. A key deleted during the walk restarts nothing: the
+    /// kernel continues from the next bucket.
+    private func walkedEntries() throws -> [(key: [UInt8], value: UInt32)] {
         var result: [(key: [UInt8], value: UInt32)] = []
         var current: [UInt8]?
         var next = [UInt8](repeating: 0, count: keySize)
