@@ -11,7 +11,11 @@ import Glibc
 /// - The path names another inode (rename over it, or delete + re-create): first read
 ///   the old file to its end (the writer finished it before replacing it), treat a final
 ///   unterminated line there as complete, deliver that, then open the new file at 0.
-/// - The path is gone: keep the old file open and wait for a new one.
+/// - The path is gone: keep the old file open and wait for a new one (its directory
+///   gone too is reported as `directoryMissing`, the old file still held).
+/// - The path names anything but a regular file (directory, FIFO, device, socket, a
+///   symbolic link to one): `notARegularFile`, found with `fstat` on the descriptor
+///   opened non-blocking, so a FIFO never blocks `open` and a device is never read.
 /// - Resume: a saved position is used only if the file at the path is the same inode
 ///   and still at least that long; otherwise the file is new and is read from 0.
 final class FeedFileReader {
@@ -59,8 +63,9 @@ final class FeedFileReader {
             try restartIfTruncated()
             let count = read(fd, buffer.baseAddress, buffer.count)
             if count < 0 {
-                if errno == EINTR { continue }
-                throw .system(call: "read", path: path, errno: errno)
+                let error = errno
+                if error == EINTR { continue }
+                throw .system(call: "read", path: path, errno: error)
             }
             if count > 0 {
                 splitter.split(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { number, line in
@@ -101,12 +106,21 @@ final class FeedFileReader {
     }
 
     /// Opens the file at the path, positioned at the resume point or at 0.
-    /// Returns false when there is no file (yet).
+    /// Returns false when there is no file (yet) in an existing directory.
+    ///
+    /// O_NONBLOCK: opening a FIFO must not wait for a writer (it would hold a thread
+    /// forever); O_NOCTTY: a terminal at the path must not become the daemon's. Both
+    /// matter only until `fstat` of the opened descriptor has refused anything that is
+    /// not a regular file (checking the path first would race with a rename).
     private func openFile() throws(FeedFileError) -> Bool {
-        let opened = open(path, O_RDONLY | O_CLOEXEC)
+        let opened = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard opened >= 0 else {
-            if errno == ENOENT { return false }
-            throw .system(call: "open", path: path, errno: errno)
+            let error = errno
+            if error == ENOENT || error == ENOTDIR {
+                try requireDirectory()
+                return false
+            }
+            throw .system(call: "open", path: path, errno: error)
         }
         var info = stat()
         guard fstat(opened, &info) == 0 else {
@@ -116,7 +130,7 @@ final class FeedFileReader {
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             close(opened)
-            throw .notARegularFile(path: path)
+            throw .notARegularFile(path: path, kind: FeedFileError.kind(ofMode: info.st_mode))
         }
         fd = opened
         device = UInt64(truncatingIfNeeded: info.st_dev)
@@ -133,7 +147,10 @@ final class FeedFileReader {
     /// A file shorter than what was read from it was truncated: read it again from 0.
     private func restartIfTruncated() throws(FeedFileError) {
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .system(call: "fstat", path: path, errno: errno) }
+        guard fstat(fd, &info) == 0 else {
+            let error = errno
+            throw .system(call: "fstat", path: path, errno: error)
+        }
         guard UInt64(info.st_size) < splitter.consumedOffset else { return }
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw .system(call: "lseek", path: path, errno: errno) }
         splitter = FeedLineSplitter(maxLineLength: parser.maxLineLength)
@@ -143,9 +160,23 @@ final class FeedFileReader {
     private func pathNamesAnotherFile() throws(FeedFileError) -> Bool {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            if errno == ENOENT { return false }
-            throw .system(call: "stat", path: path, errno: errno)
+            let error = errno
+            if error == ENOENT || error == ENOTDIR {
+                try requireDirectory()
+                return false
+            }
+            throw .system(call: "stat", path: path, errno: error)
         }
         return UInt64(truncatingIfNeeded: info.st_dev) != device || UInt64(truncatingIfNeeded: info.st_ino) != inode
+    }
+
+    /// A missing file is normal (the producer has not written one yet); a missing
+    /// directory is not: nothing can appear until someone re-creates it, so it is reported.
+    private func requireDirectory() throws(FeedFileError) {
+        let directory = FeedFileFollower.directory(of: path)
+        var info = stat()
+        guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw .directoryMissing(directory: directory)
+        }
     }
 }

@@ -24,6 +24,7 @@ public actor Daemon {
     var feedPosition: FeedFilePosition?
     var controlAuthorizer: ControlAuthorizer
     var feedStats = FeedStatistics()
+    var feedFileHealth = FeedFileHealth()
     /// Set when scores or positions changed since the last snapshot.
     var snapshotDue = false
     var lastSnapshotAt: Double
@@ -72,6 +73,7 @@ public actor Daemon {
     /// Creates or adopts the kernel trees and makes them match the restored state.
     /// Returns only once the kernel matches (or the errors are recorded).
     public func start() throws {
+        metrics.feedFileUp.set(Double(1))  // until the follower reports a failure
         try enforcer.prepare()
         let replay = try journal.unappliedEvents(parser: FeedLineParser(maxLineLength: 1 << 16))
         if !replay.isEmpty {
@@ -98,6 +100,15 @@ public actor Daemon {
         }
         if source == .file { feedPosition = batch.position }
         apply(batch.events, source: source)
+    }
+
+    /// The file feed's follower could not read its file (`error`), or can again (nil).
+    /// Nothing else changes: scores, tiers and the kernel stay as they are.
+    public func feedFileChanged(_ error: FeedFileError?) {
+        let before = feedFileHealth.failures
+        feedFileHealth.update(error, path: configuration.feed.file ?? "", logger: logger, now: clock())
+        metrics.feedFileFailures.increment(by: Int64(feedFileHealth.failures - before))
+        metrics.feedFileUp.set(Double(feedFileHealth.failure == nil ? 1 : 0))
     }
 
     /// Counts lines a source rejected outside a `FeedBatch` (the feed socket rejects them per
