@@ -98,7 +98,9 @@ final class FeedFileReader {
             batch.rejections.append(FeedLineRejection(line: number, reason: .lineTooLong))
         case .text(let bytes):
             switch parser.parse(bytes) {
-            case .event(let event): batch.events.append(event)
+            case .event(let event):
+                batch.events.append(event)
+                batch.eventLines.append(number)
             case .rejected(let reason): batch.rejections.append(FeedLineRejection(line: number, reason: reason))
             case .blank: batch.blankLines += 1
             }

@@ -12,6 +12,7 @@ import Testing
         #expect(configuration.network.usersFile == "/etc/tierd/users.csv")
         #expect(configuration.daemon.adminGroup == "tierd")
         #expect(configuration.feed.staleAfter == 900)
+        #expect(configuration.feed.maxFutureSkew == 300)
         #expect(configuration.tiers.map(\.name) == ["full", "reduced", "minimal"])
         #expect(configuration.tiers.map(\.download) == [nil, 20_000_000, 2_000_000])
         #expect(configuration.tiers.map(\.upload) == [nil, 5_000_000, 1_000_000])

@@ -99,7 +99,7 @@ public actor Daemon {
             metrics.feedRejected(reason: reason.rawValue, by: count)
         }
         if source == .file { feedPosition = batch.position }
-        apply(batch.events, source: source)
+        apply(batch.events, source: source, lines: batch.eventLines)
     }
 
     /// The file feed's follower could not read its file (`error`), or can again (nil).
@@ -125,12 +125,14 @@ public actor Daemon {
     }
 
     /// Applies events to the scores, records tier changes and makes the kernel follow.
-    func apply(_ events: [ScoreEvent], source: FeedSourceKind) {
+    /// `lines` (one per event, when known) name the lines of refused events in the log.
+    func apply(_ events: [ScoreEvent], source: FeedSourceKind, lines: [Int] = []) {
         let now = clock()
         var changes: [TierChange] = []
+        var refused: [FeedLineRejection] = []
         // One batched call: the engine overlaps its id lookups across the batch.
         let outcomes = engine.apply(contentsOf: events, now: now)
-        for (event, outcome) in zip(events, outcomes) {
+        for (index, (event, outcome)) in zip(events, outcomes).enumerated() {
             switch outcome {
             case .applied(let change):
                 feedStats.applied += 1
@@ -139,6 +141,8 @@ public actor Daemon {
             case .ignoredOutOfOrder:
                 feedStats.outOfOrder += 1
                 metrics.feedOutOfOrder.increment()
+            case .futureTimestamp:
+                refused.append(FeedLineRejection(line: lines.indices.contains(index) ? lines[index] : 0, reason: .futureTimestamp))
             case .unknownUser:
                 feedStats.unknownUsers += 1
                 metrics.feedUnknownUsers.increment()
@@ -147,6 +151,10 @@ public actor Daemon {
                 logger.debug("event rejected by the scoring core", metadata: ["user": "\(event.user)", "reason": "\(reason)"])
             }
         }
+        if !refused.isEmpty {
+            feedStats.record(rejections: refused, source: source, logger: logger, now: now)
+            metrics.feedRejected(reason: FeedRejectionReason.futureTimestamp.rawValue, by: refused.count)
+        }
         snapshotDue = true
         record(changes)
         enforce(changed: changes)
@@ -154,11 +162,28 @@ public actor Daemon {
 
     /// Makes socket-feed events durable (journal append + fsync), then applies them.
     /// The feed socket replies "accepted" only after this returns.
-    public func acceptDurably(_ events: [ScoreEvent]) throws {
+    ///
+    /// Events stamped too far in the future are refused first, with the rule the scoring
+    /// core applies (`ScoringPolicy.acceptsTimestamp`), so they are neither journaled nor
+    /// acknowledged: the producer sees them in its reply's errors, and the feed socket
+    /// reports them to `recordRejections` like any rejected line (counted once, there).
+    public func acceptDurably(_ events: [ScoreEvent]) throws -> [FeedEventRefusal] {
         let now = clock()
-        let stamped = stampedForJournal(events, now: now)
+        var refusals: [FeedEventRefusal] = []
+        var accepted: [ScoreEvent] = []
+        accepted.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() {
+            if engine.policy.acceptsTimestamp(event.timestamp, now: now) {
+                accepted.append(event)
+            } else {
+                refusals.append(FeedEventRefusal(index: index, reason: .futureTimestamp))
+            }
+        }
+        guard !accepted.isEmpty else { return refusals }
+        let stamped = stampedForJournal(accepted, now: now)
         try journal.append(stamped, arrival: now)
         apply(stamped, source: .socket)
+        return refusals
     }
 
     /// Gives each untimed event the time the scoring core applies it at: now, or the user's
