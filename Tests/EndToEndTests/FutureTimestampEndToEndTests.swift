@@ -45,4 +45,19 @@ struct FutureTimestampEndToEndTests {
         #expect(daemon.log.contains("reason=future_timestamp"), "\(daemon.log)")
         #expect(try daemon.healthStatus() == "ok", "bad input is counted, not a health problem")
     }
+
+    /// `tierctl --socket PATH push` reaches that daemon's feed socket (asked over `health`).
+    @Test func pushWithOnlyTheControlSocketReachesTheDaemon() throws {
+        let net = try TestNetwork.make()
+        defer { net.destroy() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
+        defer { daemon.kill9() }
+        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        #expect(try daemon.feedHealth()["socket"] as? String == daemon.feedSocket)
+        let pushed = try tierctl(daemon.ctl + ["push", "carol", "700"])
+        #expect(pushed.status == 0, "\(pushed.output)")
+        #expect(try daemon.score("carol") == 700)
+    }
 }
