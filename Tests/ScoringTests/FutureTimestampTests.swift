@@ -47,6 +47,25 @@ import Testing
         #expect(engine.set("a", 900, at: t0 + 100, ts: 0) == .ignoredOutOfOrder)
     }
 
+    /// State written before the check existed may hold a user frozen in 2099: restoring it
+    /// takes that score as set now, so the next correctly stamped event applies.
+    @Test func aSnapshotFrozenInTheFutureIsThawedOnRestore() {
+        var old = ScoringEngine(policy: makePolicy(), users: ["alice", "bob"], now: t0)
+        _ = old.set("alice", 600, at: t0, ts: t0)
+        _ = old.set("bob", 600, at: t0, ts: t0 + 100)
+        var snapshot = old.snapshot()
+        snapshot.users = snapshot.users.map { user in
+            var user = user
+            if user.id == "alice" { user.scoreAt = year2099 }
+            return user
+        }
+        var restored = ScoringEngine(policy: makePolicy(), users: ["alice", "bob"], snapshot: snapshot, now: t0 + 10)
+        #expect(restored.status(of: "alice", now: t0 + 10)?.scoreAt == t0 + 10)
+        #expect(restored.status(of: "alice", now: t0 + 10)?.rawScore == 600)
+        #expect(restored.status(of: "bob", now: t0 + 10)?.scoreAt == t0 + 100, "within the skew: kept")
+        #expect(restored.set("alice", 900, at: t0 + 20, ts: t0 + 19).change?.to == "full")
+    }
+
     @Test func aNegativeOrNonFiniteSkewIsNotAPolicy() {
         for skew in [-1.0, .infinity, .nan] {
             #expect(throws: ScoringPolicyError.self) {
