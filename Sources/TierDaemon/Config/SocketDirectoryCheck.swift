@@ -48,7 +48,7 @@ enum SocketDirectoryCheck {
             case .directory, .unknown:
                 continue
             case .missing where directory == unitRuntimeDirectory:
-                warnings.append(ConfigWarning.text(file: file, line: line, "\(name) \(path): directory \(directory) does not exist yet; systemd creates it when it starts tierd (RuntimeDirectory=tierd), outside systemd create it first"))
+                warnings.append(ConfigNotice.warning(file: file, line: line, "\(name) \(path): directory \(directory) does not exist yet; systemd creates it when it starts tierd (RuntimeDirectory=tierd), outside systemd create it first"))
             case .missing:
                 errors.append(ConfigError(file: file, line: line, message: "\(name) \(path): directory \(directory) does not exist, so the socket cannot be created"))
             case .notADirectory:
@@ -58,7 +58,7 @@ enum SocketDirectoryCheck {
         if let feed = configuration.feed.file {
             let directory = directory(of: feed)
             if state(directory) == .missing {
-                warnings.append(ConfigWarning.text(file: file, line: locator.nearestLine(of: ["feed", "file"]), "feed.file \(feed): directory \(directory) does not exist; tierd runs without the file feed (health degraded) until it does"))
+                warnings.append(ConfigNotice.warning(file: file, line: locator.nearestLine(of: ["feed", "file"]), "feed.file \(feed): directory \(directory) does not exist; tierd runs without the file feed (health degraded) until it does"))
             }
         }
         return (errors, warnings)

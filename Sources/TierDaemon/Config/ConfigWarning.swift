@@ -1,7 +1,0 @@
-/// A `--check` warning: `file:line: warning: message` (`file: warning: message` for line 0),
-/// the form `ConfigError` uses for errors, so both grep and jump alike.
-enum ConfigWarning {
-    static func text(file: String, line: Int, _ message: String) -> String {
-        line > 0 ? "\(file):\(line): warning: \(message)" : "\(file): warning: \(message)"
-    }
-}
