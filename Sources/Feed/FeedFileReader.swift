@@ -110,11 +110,16 @@ final class FeedFileReader {
     /// Opens the file at the path, positioned at the resume point or at 0.
     /// Returns false when there is no file (yet) in an existing directory.
     ///
-    /// O_NONBLOCK: opening a FIFO must not wait for a writer (it would hold a thread
-    /// forever); O_NOCTTY: a terminal at the path must not become the daemon's. Both
-    /// matter only until `fstat` of the opened descriptor has refused anything that is
-    /// not a regular file (checking the path first would race with a rename).
+    /// A path that already names something else is refused without opening it (opening
+    /// some devices has effects of its own). That look is only a shortcut, since the path
+    /// can change right after it: `fstat` of the opened descriptor decides. Until then,
+    /// O_NONBLOCK keeps a FIFO from holding the thread until a writer comes, and O_NOCTTY
+    /// keeps a terminal from becoming the daemon's.
     private func openFile() throws(FeedFileError) -> Bool {
+        var seen = stat()
+        if stat(path, &seen) == 0, seen.st_mode & S_IFMT != S_IFREG {
+            throw .notARegularFile(path: path, kind: FeedFileError.kind(ofMode: seen.st_mode))
+        }
         let opened = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard opened >= 0 else {
             let error = errno
