@@ -7,7 +7,9 @@ import Foundation
 /// `status` is `degraded` whenever something needs an operator (kernel drift not repaired,
 /// apply errors, feed failing); `tierctl health` exits 1 then, so it can serve as a probe.
 /// `last_apply` is null until the first apply. `feed` is free-form: the feed sources
-/// report what they know (offsets, counts, last event time).
+/// report what they know (offsets, counts, last event time). Two members are relied on:
+/// `socket`, the feed socket's path (`tierctl push` sends there), and `file_status`
+/// (`following` or `failed`, then with `file_error`), which also makes `status` degraded.
 public struct HealthReport: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable {
         case ok
