@@ -8,7 +8,9 @@ import Foundation
 /// apply errors, feed failing, state or audit writes failing, each with its reason in
 /// `errors`); `tierctl health` exits 1 then, so it can serve as a probe.
 /// `last_apply` is null until the first apply. `feed` is free-form: the feed sources
-/// report what they know (offsets, counts, last event time).
+/// report what they know (offsets, counts, last event time). Two members are relied on:
+/// `socket`, the feed socket's path (`tierctl push` sends there), and `file_status`
+/// (`following` or `failed`, then with `file_error`), which also makes `status` degraded.
 public struct HealthReport: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable {
         case ok

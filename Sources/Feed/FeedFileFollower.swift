@@ -13,6 +13,7 @@ public final class FeedFileFollower: Sendable {
 
     public let path: String
     private let reader: Mutex<FeedFileReader>
+    private let state = Mutex<FeedFileError?>(nil)
 
     /// - Parameter resumeFrom: the position persisted after the last batch applied, if any.
     public init(path: String, parser: FeedLineParser, resumeFrom: FeedFilePosition?) {
@@ -32,25 +33,60 @@ public final class FeedFileFollower: Sendable {
 
     /// Reads the next batch of what the file holds now, without waiting; nil when
     /// nothing changed. Call repeatedly until nil to catch up.
-    public func readAvailable() throws -> FeedBatch? {
+    public func readAvailable() throws(FeedFileError) -> FeedBatch? {
         try reader.withLock { reader throws(FeedFileError) in try reader.readBatch() }
+    }
+
+    /// Why the source cannot read the feed file now (wrong file type, permission, I/O
+    /// error, directory gone), or nil while it follows the file normally (which includes
+    /// waiting for a file that does not exist yet in an existing directory).
+    public var failure: FeedFileError? {
+        state.withLock { $0 }
     }
 
     /// Delivers every batch, present and future, to `onBatch`, one at a time, until the
     /// task is cancelled (then it returns). `onBatch` should make the events durable and
     /// persist `batch.position`; an error it throws ends the run.
     ///
+    /// A problem with the file itself never ends the run: the source is marked failed,
+    /// `onFailureChange` hears the new `failure` (and nil once a regular file is readable
+    /// again), and the follower keeps waiting for the next change in the directory.
+    ///
     /// Reads of the regular file happen on the calling task (they do not block on
-    /// writers); the waiting is done by inotify without holding a thread.
-    public func run(_ onBatch: @Sendable (FeedBatch) async throws -> Void) async throws {
-        let watch = try InotifyDirectoryWatch(directory: Self.directory(of: path))
+    /// writers, and nothing else is ever read); the waiting is done by inotify without
+    /// holding a thread.
+    public func run(
+        onFailureChange: @Sendable (FeedFileError?) async -> Void = { _ in },
+        _ onBatch: @Sendable (FeedBatch) async throws -> Void
+    ) async throws {
+        let watch = InotifyDirectoryWatch(directory: Self.directory(of: path))
         let wakeups = watch.wakeups(tick: Self.rescanInterval)
         var iterator = wakeups.makeAsyncIterator()
         repeat {
-            while !Task.isCancelled, let batch = try readAvailable() {
-                try await onBatch(batch)
+            let failure = try await deliverAvailable(onBatch)
+            if Task.isCancelled { break }
+            let changed = state.withLock { current in
+                defer { current = failure }
+                return current != failure
             }
+            if changed { await onFailureChange(failure) }
         } while await iterator.next() != nil && !Task.isCancelled
+    }
+
+    /// Hands over every batch available now; returns the file problem that stopped the
+    /// reading, if any (errors of `onBatch` are thrown, not returned).
+    private func deliverAvailable(_ onBatch: @Sendable (FeedBatch) async throws -> Void) async throws -> FeedFileError? {
+        while !Task.isCancelled {
+            let batch: FeedBatch?
+            do {
+                batch = try readAvailable()
+            } catch {
+                return error
+            }
+            guard let batch else { return nil }
+            try await onBatch(batch)
+        }
+        return nil
     }
 
     /// The directory part of `path` (`.` for a bare file name).

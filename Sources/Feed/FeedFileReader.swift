@@ -12,7 +12,11 @@ import Glibc
 /// - The path names another inode (rename over it, or delete + re-create): first read
 ///   the old file to its end (the writer finished it before replacing it), treat a final
 ///   unterminated line there as complete, deliver that, then open the new file at 0.
-/// - The path is gone: keep the old file open and wait for a new one.
+/// - The path is gone: keep the old file open and wait for a new one (its directory
+///   gone too is reported as `directoryMissing`, the old file still held).
+/// - The path names anything but a regular file (directory, FIFO, device, socket, a
+///   symbolic link to one): `notARegularFile`, found with `fstat` on the descriptor
+///   opened non-blocking, so a FIFO never blocks `open` and a device is never read.
 /// - Resume: a saved position is used only if the file at the path is the same inode
 ///   and still at least that long; otherwise the file is new and is read from 0.
 final class FeedFileReader {
@@ -60,8 +64,9 @@ final class FeedFileReader {
             try restartIfTruncated()
             let count = read(fd, buffer.baseAddress, buffer.count)
             if count < 0 {
-                if errno == EINTR { continue }
-                throw .system(call: "read", path: path, errno: errno)
+                let error = errno
+                if error == EINTR { continue }
+                throw .system(call: "read", path: path, errno: error)
             }
             if count > 0 {
                 splitter.split(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { number, line in
@@ -94,7 +99,9 @@ final class FeedFileReader {
             batch.rejections.append(FeedLineRejection(line: number, reason: .lineTooLong))
         case .text(let bytes):
             switch parser.parse(bytes) {
-            case .event(let event): batch.events.append(event)
+            case .event(let event):
+                batch.events.append(event)
+                batch.eventLines.append(number)
             case .rejected(let reason): batch.rejections.append(FeedLineRejection(line: number, reason: reason))
             case .blank: batch.blankLines += 1
             }
@@ -102,12 +109,26 @@ final class FeedFileReader {
     }
 
     /// Opens the file at the path, positioned at the resume point or at 0.
-    /// Returns false when there is no file (yet).
+    /// Returns false when there is no file (yet) in an existing directory.
+    ///
+    /// A path that already names something else is refused without opening it (opening
+    /// some devices has effects of its own). That look is only a shortcut, since the path
+    /// can change right after it: `fstat` of the opened descriptor decides. Until then,
+    /// O_NONBLOCK keeps a FIFO from holding the thread until a writer comes, and O_NOCTTY
+    /// keeps a terminal from becoming the daemon's.
     private func openFile() throws(FeedFileError) -> Bool {
-        let opened = open(path, O_RDONLY | O_CLOEXEC)
+        var seen = stat()
+        if stat(path, &seen) == 0, seen.st_mode & S_IFMT != S_IFREG {
+            throw .notARegularFile(path: path, kind: FeedFileError.kind(ofMode: seen.st_mode))
+        }
+        let opened = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard opened >= 0 else {
-            if errno == ENOENT { return false }
-            throw .system(call: "open", path: path, errno: errno)
+            let error = errno
+            if error == ENOENT || error == ENOTDIR {
+                try requireDirectory()
+                return false
+            }
+            throw .system(call: "open", path: path, errno: error)
         }
         var info = stat()
         guard fstat(opened, &info) == 0 else {
@@ -117,7 +138,7 @@ final class FeedFileReader {
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             close(opened)
-            throw .notARegularFile(path: path)
+            throw .notARegularFile(path: path, kind: FeedFileError.kind(ofMode: info.st_mode))
         }
         fd = opened
         device = UInt64(truncatingIfNeeded: info.st_dev)
@@ -134,7 +155,10 @@ final class FeedFileReader {
     /// A file shorter than what was read from it was truncated: read it again from 0.
     private func restartIfTruncated() throws(FeedFileError) {
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .system(call: "fstat", path: path, errno: errno) }
+        guard fstat(fd, &info) == 0 else {
+            let error = errno
+            throw .system(call: "fstat", path: path, errno: error)
+        }
         guard UInt64(info.st_size) < splitter.consumedOffset else { return }
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw .system(call: "lseek", path: path, errno: errno) }
         splitter = FeedLineSplitter(maxLineLength: parser.maxLineLength)
@@ -144,9 +168,23 @@ final class FeedFileReader {
     private func pathNamesAnotherFile() throws(FeedFileError) -> Bool {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            if errno == ENOENT { return false }
-            throw .system(call: "stat", path: path, errno: errno)
+            let error = errno
+            if error == ENOENT || error == ENOTDIR {
+                try requireDirectory()
+                return false
+            }
+            throw .system(call: "stat", path: path, errno: error)
         }
         return UInt64(truncatingIfNeeded: info.st_dev) != device || UInt64(truncatingIfNeeded: info.st_ino) != inode
+    }
+
+    /// A missing file is normal (the producer has not written one yet); a missing
+    /// directory is not: nothing can appear until someone re-creates it, so it is reported.
+    private func requireDirectory() throws(FeedFileError) {
+        let directory = FeedFileFollower.directory(of: path)
+        var info = stat()
+        guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw .directoryMissing(directory: directory)
+        }
     }
 }

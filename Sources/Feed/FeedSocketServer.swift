@@ -14,12 +14,13 @@ import Synchronization
 /// back-pressure instead of buffering), the rest after the half-close, and only then is
 /// the reply sent. If `onBatch` throws, the reply is an `apply_failed` refusal whose
 /// `accepted` counts the events of the chunks handed over before (they stay applied) and
-/// whose `message` says why.
+/// whose `message` says why. `onBatch` may refuse some events (`FeedEventRefusal`, e.g. a
+/// timestamp too far in the future): they are reported to the producer as rejected lines.
 public final class FeedSocketServer: Sendable {
     public let path: String
     private let parser: FeedLineParser
     private let limits: FeedSocketLimits
-    private let onBatch: @Sendable ([ScoreEvent]) async throws -> Void
+    private let onBatch: @Sendable ([ScoreEvent]) async throws -> [FeedEventRefusal]
     private let onRejections: @Sendable (FeedCounters, [FeedLineRejection]) async -> Void
     private let running = Mutex<Running?>(nil)
     private let activeConnections = Atomic<Int>(0)
@@ -36,7 +37,7 @@ public final class FeedSocketServer: Sendable {
         path: String,
         parser: FeedLineParser,
         limits: FeedSocketLimits = .init(),
-        onBatch: @escaping @Sendable ([ScoreEvent]) async throws -> Void,
+        onBatch: @escaping @Sendable ([ScoreEvent]) async throws -> [FeedEventRefusal],
         onRejections: @escaping @Sendable (FeedCounters, [FeedLineRejection]) async -> Void = { _, _ in }
     ) {
         self.path = path
@@ -44,6 +45,23 @@ public final class FeedSocketServer: Sendable {
         self.limits = limits
         self.onBatch = onBatch
         self.onRejections = onRejections
+    }
+
+    /// A server whose `onBatch` takes every event it is given.
+    public convenience init(
+        path: String,
+        parser: FeedLineParser,
+        limits: FeedSocketLimits = .init(),
+        onBatch: @escaping @Sendable ([ScoreEvent]) async throws -> Void,
+        onRejections: @escaping @Sendable (FeedCounters, [FeedLineRejection]) async -> Void = { _, _ in }
+    ) {
+        self.init(
+            path: path, parser: parser, limits: limits,
+            onBatch: { events async throws -> [FeedEventRefusal] in
+                try await onBatch(events)
+                return []
+            },
+            onRejections: onRejections)
     }
 
     /// What this source has received so far, over all connections that ended.
@@ -124,7 +142,7 @@ public final class FeedSocketServer: Sendable {
                     for try await buffer in inbound {
                         buffer.withUnsafeReadableBytes { session.consume($0) }
                         while session.pendingEvents.count >= limits.maxEventsPerBatch {
-                            applied += try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))
+                            applied += try await handOver(limits.maxEventsPerBatch, of: &session)
                         }
                     }
                 } catch is FeedIdleTimeoutHandler.IdleTimeout {
@@ -138,7 +156,7 @@ public final class FeedSocketServer: Sendable {
                 if Task.isCancelled { return }
                 session.finish()
                 while !session.pendingEvents.isEmpty {
-                    applied += try await handOver(session.takeEvents(upTo: limits.maxEventsPerBatch))
+                    applied += try await handOver(limits.maxEventsPerBatch, of: &session)
                 }
                 await record(session)
                 try await outbound.write(ByteBuffer(string: session.reply.jsonLine))
@@ -149,15 +167,18 @@ public final class FeedSocketServer: Sendable {
         }
     }
 
-    /// Calls `onBatch`, turning its failure into the refusal sent to the producer; returns
-    /// how many events it applied.
-    private func handOver(_ events: [ScoreEvent]) async throws -> Int {
+    /// Hands up to `limit` pending events to `onBatch` and records what it refused; its
+    /// failure becomes the refusal sent to the producer. Returns how many events it applied.
+    private func handOver(_ limit: Int, of session: inout FeedSocketSession) async throws -> Int {
+        let (events, lines) = session.takeEvents(upTo: limit)
+        let refusals: [FeedEventRefusal]
         do {
-            try await onBatch(events)
+            refusals = try await onBatch(events)
         } catch {
             throw FeedSocketRefusal.applyFailed(error)
         }
-        return events.count
+        session.refuse(refusals, lines: lines)
+        return events.count - refusals.count
     }
 
     /// Answers a connection over the limit, then waits for the producer to finish

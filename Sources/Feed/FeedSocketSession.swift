@@ -9,6 +9,8 @@ struct FeedSocketSession {
     private let maxReportedErrors: Int
     private var splitter: FeedLineSplitter
     private(set) var pendingEvents: [ScoreEvent] = []
+    /// The line number of each pending event.
+    private var pendingLines: [Int] = []
     private(set) var accepted = 0
     private(set) var rejected = 0
     private(set) var errors: [FeedLineRejection] = []
@@ -36,19 +38,34 @@ struct FeedSocketSession {
         for (number, result) in results { record(number, result) }
     }
 
-    /// Hands over up to `limit` of the events accumulated, oldest first.
-    mutating func takeEvents(upTo limit: Int) -> [ScoreEvent] {
-        guard pendingEvents.count > limit else {
-            defer { pendingEvents = [] }
-            return pendingEvents
+    /// Hands over up to `limit` of the events accumulated, oldest first, with their lines.
+    mutating func takeEvents(upTo limit: Int) -> (events: [ScoreEvent], lines: [Int]) {
+        let count = min(limit, pendingEvents.count)
+        defer {
+            pendingEvents.removeFirst(count)
+            pendingLines.removeFirst(count)
         }
-        defer { pendingEvents.removeFirst(limit) }
-        return Array(pendingEvents.prefix(limit))
+        return (Array(pendingEvents.prefix(count)), Array(pendingLines.prefix(count)))
     }
 
-    /// The reply for everything received.
+    /// Turns events the daemon refused (counted as accepted when they parsed) into
+    /// rejected lines; `lines` are those `takeEvents` returned with the refused batch.
+    mutating func refuse(_ refusals: [FeedEventRefusal], lines: [Int]) {
+        for refusal in refusals where lines.indices.contains(refusal.index) {
+            accepted -= 1
+            rejected += 1
+            counters.accepted -= 1
+            counters.rejected[refusal.reason, default: 0] += 1
+            if errors.count < maxReportedErrors {
+                errors.append(FeedLineRejection(line: lines[refusal.index], reason: refusal.reason))
+            }
+        }
+    }
+
+    /// The reply for everything received; errors in line order (refusals arrive after
+    /// the parser's rejections of later lines).
     var reply: FeedPushReply {
-        FeedPushReply(accepted: accepted, rejected: rejected, errors: errors)
+        FeedPushReply(accepted: accepted, rejected: rejected, errors: errors.sorted { $0.line < $1.line })
     }
 
     /// The counts for a refusal after `applied` events were handed over successfully: the
@@ -71,6 +88,7 @@ struct FeedSocketSession {
         case .event(let event):
             accepted += 1
             pendingEvents.append(event)
+            pendingLines.append(number)
         case .rejected(let reason):
             rejected += 1
             if errors.count < maxReportedErrors { errors.append(FeedLineRejection(line: number, reason: reason)) }

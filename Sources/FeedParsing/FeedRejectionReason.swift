@@ -45,4 +45,7 @@ public enum FeedRejectionReason: String, CaseIterable, Sendable, Codable, Coding
     case nestedValue = "nested_value"
     /// `reason` is longer than `FeedLineParser.maxReasonLength` bytes or has control characters.
     case badReason = "bad_reason"
+    /// `ts` lies further in the future than `[feed] max_future_skew` allows. Not decided by
+    /// the parser (which has no clock) but when the event is applied, at the daemon's `now`.
+    case futureTimestamp = "future_timestamp"
 }

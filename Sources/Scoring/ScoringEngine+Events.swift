@@ -2,7 +2,8 @@
 extension ScoringEngine {
     /// Applies one feed event at `now`. Events without a timestamp happen at `now` (or at the
     /// user's last event time, if that is later, so they are never "out of order"); a
-    /// timestamped event older than the user's last applied event is ignored and counted.
+    /// timestamped event older than the user's last applied event is ignored and counted;
+    /// one stamped more than `policy.maxFutureSkew` after `now` is refused (`futureTimestamp`).
     public mutating func apply(_ event: ScoreEvent, now: Double) -> ApplyOutcome {
         apply(event, slot: slot(of: event.user), now: now)
     }
@@ -80,6 +81,10 @@ extension ScoringEngine {
         guard value.isFinite, event.timestamp?.isFinite ?? true, now.isFinite else {
             counters.rejected += 1
             return .rejected(reason: "non-finite score, delta or timestamp")
+        }
+        guard policy.acceptsTimestamp(event.timestamp, now: now) else {
+            counters.rejected += 1
+            return .futureTimestamp
         }
         var record = records[slot]
         let time: Double

@@ -16,7 +16,8 @@ extension ScoringEngine {
 
     /// Restores a persisted state for the current users file and policy. Snapshot users no
     /// longer listed are dropped; listed users missing from the snapshot start fresh; a
-    /// tier that no longer exists is re-placed. Changes that fell due while the daemon was
+    /// tier that no longer exists is re-placed; a score stamped beyond `maxFutureSkew` after
+    /// `now` is taken as set at `now`. Changes that fell due while the daemon was
     /// down are not applied here: the first `advance(to: now)` returns them, each stamped
     /// with the instant it became due (never before the snapshot was taken).
     public init(policy: ScoringPolicy, users: some Sequence<String>, snapshot: ScoringSnapshot, now: Double) {
@@ -29,7 +30,10 @@ extension ScoringEngine {
             var record = records[slot]
             if let raw = saved.rawScore, let at = saved.scoreAt, raw.isFinite, at.isFinite {
                 record.raw = raw
-                record.scoreAt = at
+                // A last event time beyond what `apply` accepts now can only come from an
+                // event stamped in the future before that was refused: it would keep every
+                // later event "out of order", so the score counts as set now.
+                record.scoreAt = policy.acceptsTimestamp(at, now: now) ? at : now
             }
             record.since = saved.since
             if let tier = policy.tierIndex(named: saved.tier) {

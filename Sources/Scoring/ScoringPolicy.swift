@@ -19,6 +19,13 @@ public struct ScoringPolicy: Sendable, Equatable {
     public private(set) var exempt: Set<String>
     /// Best first: descending `minScore`, catch-all last.
     public private(set) var tiers: [TierDefinition]
+    /// Seconds an event's timestamp may lie ahead of `now` (clocks of feed producers
+    /// drift). Further ahead, the event is refused: applied, it would make every later,
+    /// correctly stamped event for that user "out of order" and stamp the user's last
+    /// event in the future, so one bad line would freeze the user until that date.
+    public private(set) var maxFutureSkew: Double
+
+    public static let defaultMaxFutureSkew = 300.0
 
     public init(
         baseline: Double,
@@ -28,7 +35,8 @@ public struct ScoringPolicy: Sendable, Equatable {
         staleAfter: Double?,
         defaultTier: String,
         exempt: Set<String>,
-        tiers: [TierDefinition]
+        tiers: [TierDefinition],
+        maxFutureSkew: Double = ScoringPolicy.defaultMaxFutureSkew
     ) throws(ScoringPolicyError) {
         guard baseline.isFinite else { throw .invalidValue(field: "baseline", value: baseline) }
         guard halfLife.isFinite, halfLife >= 0 else { throw .invalidValue(field: "half_life", value: halfLife) }
@@ -37,6 +45,7 @@ public struct ScoringPolicy: Sendable, Equatable {
         if let staleAfter, !(staleAfter.isFinite && staleAfter > 0) {
             throw .invalidValue(field: "stale_after", value: staleAfter)
         }
+        guard maxFutureSkew.isFinite, maxFutureSkew >= 0 else { throw .invalidValue(field: "max_future_skew", value: maxFutureSkew) }
         guard !tiers.isEmpty else { throw .noTiers }
         guard tiers.count <= Int(UInt8.max) else { throw .tooManyTiers(tiers.count) }
         var seen = Set<String>()
@@ -60,6 +69,15 @@ public struct ScoringPolicy: Sendable, Equatable {
         self.defaultTier = defaultTier
         self.exempt = exempt
         self.tiers = ranked + catchAll
+        self.maxFutureSkew = maxFutureSkew
+    }
+
+    /// Whether an event stamped `timestamp` may be applied at `now`: untimed events and
+    /// those at most `maxFutureSkew` ahead may. Pure, so the daemon can refuse an event
+    /// before journaling it with exactly the rule the engine applies.
+    public func acceptsTimestamp(_ timestamp: Double?, now: Double) -> Bool {
+        guard let timestamp else { return true }
+        return timestamp <= now + maxFutureSkew
     }
 
     /// Position of a tier in `tiers` (0 = best).

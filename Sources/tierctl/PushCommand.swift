@@ -3,8 +3,9 @@ import Control
 
 /// `tierctl push USER SCORE` / `tierctl push USER --delta N`: send one feed event over the
 /// daemon's feed socket (not the control socket: it goes through the same path as any
-/// other feed producer). Exits 1 when the daemon rejected the event or refused it (for
-/// instance because it could not be made durable), printing the daemon's reason.
+/// other feed producer). Without `--feed-socket`, the daemon at `--socket` is asked for its
+/// feed socket (`FeedSocketLookup`). Exits 1 when the daemon rejected the event or refused
+/// it (for instance because it could not be made durable), printing the daemon's reason.
 struct PushCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
@@ -28,9 +29,12 @@ struct PushCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Why, recorded with a --delta event.", valueName: "text"))
     var reason: String?
 
-    @Option(name: .customLong("feed-socket"), help: ArgumentHelp("Feed socket of the daemon.", valueName: "path"),
+    @Option(name: .customLong("feed-socket"),
+            help: ArgumentHelp(
+                "Feed socket to send to (default: the one the daemon at --socket reports, else \(FeedClient.defaultSocketPath)).",
+                valueName: "path"),
             completion: .file())
-    var feedSocket: String = FeedClient.defaultSocketPath
+    var feedSocket: String?
 
     @Flag(help: "Print the daemon's JSON reply.")
     var json = false
@@ -53,7 +57,8 @@ struct PushCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = FeedClient(socketPath: feedSocket, timeout: tierctl.client.timeout)
+        let path = try await FeedSocketLookup.feedSocket(explicit: feedSocket, tierctl: tierctl)
+        let client = FeedClient(socketPath: path, timeout: tierctl.client.timeout)
         let response: FeedPushResponse
         do {
             response = try await client.push([event])

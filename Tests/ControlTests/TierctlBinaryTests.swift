@@ -84,6 +84,20 @@ struct TierctlBinaryTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// The operator's spelling: one `--socket`, and the event reaches that daemon's feed socket.
+    @Test func pushWithOnlySocketReachesTheDaemonsFeedSocket() async throws {
+        let directoryDirectory = try TemporaryDirectory(prefix: "tierd-ctl")
+        defer { directoryDirectory.remove() }
+        let directory = directoryDirectory.path
+        let feed = try FakeFeedServer(path: directory + "/feed.sock")
+        let server = try await TestServer(handler: FeedSocketHealthHandler(feedSocket: feed.path))
+        let result = try await TierctlBinary.run(["--socket", server.path, "push", "alice", "--delta", "-40"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "accepted 1, rejected 0\n")
+        #expect(feed.receivedLines == [#"{"delta":-40,"user":"alice"}"#])
+        await server.finish()
+    }
+
     @Test func badUsageExits64() async throws {
         #expect(try await TierctlBinary.run(["frobnicate"]).status == 64)
         #expect(try await TierctlBinary.run(["push", "alice"]).status == 64)

@@ -54,6 +54,34 @@ import Testing
         #expect(await exitCode(["push", "alice", "1", "--feed-socket", "/tmp/tierd-no-such-dir/f.sock"]) == 69)
     }
 
+    /// `tierctl --socket PATH push ...` sends to the feed socket that daemon reports.
+    @Test func pushAsksTheDaemonAtSocketForItsFeedSocket() async throws {
+        let directoryDirectory = try TemporaryDirectory(prefix: "tierd-ctl")
+        defer { directoryDirectory.remove() }
+        let directory = directoryDirectory.path
+        let feed = try FakeFeedServer(path: directory + "/feed.sock")
+        let server = try await TestServer(handler: FeedSocketHealthHandler(feedSocket: feed.path))
+        #expect(await exitCode(["--socket", server.path, "push", "alice", "640"]) == 0)
+        #expect(feed.receivedLines == [#"{"score":640,"user":"alice"}"#])
+        await server.finish()
+
+        // --feed-socket wins and needs no control socket at all.
+        let direct = try FakeFeedServer(path: directory + "/direct.sock")
+        #expect(await exitCode(["--socket", "/tmp/tierd-no-such-dir/c.sock", "push", "bob", "1", "--feed-socket", direct.path]) == 0)
+        #expect(direct.receivedLines == [#"{"score":1,"user":"bob"}"#])
+    }
+
+    @Test func pushWithoutAFeedSocketToAskForFails() async throws {
+        let none = try await TestServer(handler: FeedSocketHealthHandler(feedSocket: nil))
+        #expect(await exitCode(["--socket", none.path, "push", "alice", "640"]) == 69, "the daemon has no feed socket")
+        await none.finish()
+        #expect(await exitCode(["--socket", "/tmp/tierd-no-such-dir/c.sock", "push", "alice", "1"]) == 69,
+                "a named control socket that does not answer is not silently replaced by the default feed socket")
+        let forbidding = try await TestServer(handler: FeedSocketHealthHandler(feedSocket: nil, forbidden: true))
+        #expect(await exitCode(["--socket", forbidding.path, "push", "alice", "640"]) == 77)
+        await forbidding.finish()
+    }
+
     @Test func pushExitsOneWhenRejected() async throws {
         let directory = try TemporaryDirectory(prefix: "tierd-ctl")
         let accepting = try FakeFeedServer(path: directory.path + "/ok.sock")
@@ -63,5 +91,20 @@ import Testing
         #expect(await exitCode(["push", "--feed-socket", rejecting.path, "alice", "--", "-5"]) == 1)
         #expect(rejecting.receivedLines == [#"{"score":-5,"user":"alice"}"#])
         directory.remove()
+    }
+}
+
+/// A daemon whose `health` names `feedSocket` (or none), or refuses `health` altogether.
+struct FeedSocketHealthHandler: ControlHandler {
+    let feedSocket: String?
+    var forbidden = false
+
+    func handle(_ request: ControlRequest, from peer: PeerCredentials) async -> ControlReply {
+        guard request.command == .health else { return .error(.badRequest, "only health here") }
+        if forbidden { return .error(.forbidden, "admins only") }
+        var feed: [String: JSONValue] = ["applied": .integer(0)]
+        if let feedSocket { feed["socket"] = .string(feedSocket) }
+        return .health(HealthReport(
+            status: .ok, kernelInSync: true, users: 0, throttled: 0, lastApply: nil, errors: [], feed: .object(feed)))
     }
 }

@@ -162,7 +162,8 @@ struct CrashConsistencyTests {
         let daemon = try FeedTestDaemon(net: net, directory: dir.path)
         defer { daemon.kill9() }
         #expect(try daemon.start(), "never healthy: \(daemon.log)")
-        let future = Int(Date().timeIntervalSince1970) + 3600
+        // Ahead, but within the default `max_future_skew` (5m): accepted.
+        let future = Int(Date().timeIntervalSince1970) + 240
         let ahead = RawFeedConnection.push(lines: [#"{"user":"carol","score":900,"ts":\#(future)}"#], to: daemon.feedSocket)
         #expect(ahead.isAcknowledged(accepted: 1))
         let untimed = RawFeedConnection.push(lines: [#"{"user":"carol","delta":-40}"#, #"{"user":"carol","delta":-2}"#], to: daemon.feedSocket)

@@ -146,6 +146,33 @@ final class BatchRecorder: Sendable {
         }
     }
 
+    /// Events the daemon refuses on receipt (a timestamp too far ahead) reach the producer
+    /// as rejected lines with their own line numbers, across chunks, in line order.
+    @Test func eventsRefusedByTheReceiverAreReportedWithTheirLines() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("feed.sock")
+        let reported = Mutex<FeedCounters?>(nil)
+        let server = FeedSocketServer(
+            path: path, parser: FeedLineParser(), limits: FeedSocketLimits(maxEventsPerBatch: 2),
+            onBatch: { events in
+                events.indices.filter { events[$0].timestamp ?? 0 > 4_000_000_000 }
+                    .map { FeedEventRefusal(index: $0, reason: .futureTimestamp) }
+            },
+            onRejections: { counters, _ in reported.withLock { $0 = counters } })
+        try await server.start()
+        let reply = try await FeedSocketClient.push(lines: [
+            "a,1", #"{"user":"b","score":2,"ts":"2099-01-01T00:00:00Z"}"#, "junk", "c,3",
+            #"{"user":"d","score":4,"ts":4070908800}"#,
+        ], to: path)
+        await server.stop()
+        #expect(reply == FeedPushReply(accepted: 2, rejected: 3, errors: [
+            FeedLineRejection(line: 2, reason: .futureTimestamp), FeedLineRejection(line: 3, reason: .notJSONOrCSV),
+            FeedLineRejection(line: 5, reason: .futureTimestamp),
+        ]))
+        #expect(server.counters == FeedCounters(accepted: 2, rejected: [.futureTimestamp: 2, .notJSONOrCSV: 1]))
+        #expect(reported.withLock { $0 } == server.counters)
+    }
+
     @Test func applyFailureIsReported() async throws {
         struct DiskFull: Error {}
         try await withServer(onBatch: { _ in throw DiskFull() }) { path, _, _ in

@@ -14,7 +14,7 @@ import Testing
         try "id,addresses,unix_user\nalice,10.0.0.11 2001:db8::11,root\nbob,10.0.0.12,no-such-account-xyz\n"
             .write(toFile: directory.url.appendingPathComponent("users.csv").path, atomically: true, encoding: .utf8)
 
-        let result = ConfigCheck.run(configPath: config)
+        let result = ConfigCheck.run(configPath: config, directoryState: { _ in .directory })
         let users = directory.url.appendingPathComponent("users.csv").path
         #expect(result.exitCode == 0)
         #expect(result.output == """
@@ -53,9 +53,58 @@ import Testing
         defer { directory.remove() }
         let config = directory.url.appendingPathComponent("tierd.toml").path
         try ConfigFixture.minimal.write(toFile: config, atomically: true, encoding: .utf8)
-        let result = ConfigCheck.run(configPath: config)
+        let result = ConfigCheck.run(configPath: config, directoryState: { _ in .directory })
         #expect(result.exitCode == 78)
         #expect(result.output == "\(directory.url.appendingPathComponent("users.csv").path): cannot read: No such file or directory\n")
+    }
+
+    /// The sockets' directories: a missing one is an error at its key's line (exit 78), the
+    /// unit's own /run/tierd and the feed file's directory only warnings (exit 0).
+    @Test func socketDirectoriesAreChecked() throws {
+        let directoryDirectory = try TemporaryDirectory(prefix: "tierdt-config")
+        defer { directoryDirectory.remove() }
+        let directory = directoryDirectory.url
+        let config = directory.appendingPathComponent("tierd.toml").path
+        let base = directory.path
+        try "id,addresses\nalice,10.0.0.11\n".write(toFile: base + "/users.csv", atomically: true, encoding: .utf8)
+        try "".write(toFile: base + "/plain", atomically: true, encoding: .utf8)
+        try ("[daemon]\ncontrol_socket = \"\(base)/missing/control.sock\"\n[feed]\nsocket = \"\(base)/plain/feed.sock\"\n"
+            + "file = \"\(base)/spool/scores.jsonl\"\n" + ConfigFixture.minimal).write(toFile: config, atomically: true, encoding: .utf8)
+        let failed = ConfigCheck.run(configPath: config)
+        #expect(failed.exitCode == 78)
+        #expect(failed.output == """
+            \(config):2: daemon.control_socket \(base)/missing/control.sock: directory \(base)/missing does not exist, so the socket cannot be created
+            \(config):4: feed.socket \(base)/plain/feed.sock: \(base)/plain is not a directory, so the socket cannot be created
+            \(config):5: warning: feed.file \(base)/spool/scores.jsonl: directory \(base)/spool does not exist; tierd runs without the file feed (health degraded) until it does
+
+            """)
+
+        try ("[daemon]\ncontrol_socket = \"/run/tierd/control.sock\"\n" + ConfigFixture.minimal).write(toFile: config, atomically: true, encoding: .utf8)
+        let warned = ConfigCheck.run(configPath: config, directoryState: { $0 == "/run/tierd" ? .missing : .directory })
+        #expect(warned.exitCode == 0, "\(warned.output)")
+        #expect(warned.output.hasPrefix("""
+            \(config):2: warning: daemon.control_socket /run/tierd/control.sock: directory /run/tierd does not exist yet; systemd creates it when it starts tierd (RuntimeDirectory=tierd), outside systemd create it first
+            \(config): OK
+            """), "\(warned.output)")
+    }
+
+    /// Warnings alone (here an IPv4-mapped address) keep the exit code 0; an error in the
+    /// users file (here ::/0) makes it 78 and is printed with its line.
+    @Test func usersFileWarningsKeepExitZeroAndErrorsDoNot() throws {
+        let directoryDirectory = try TemporaryDirectory(prefix: "tierdt-config")
+        defer { directoryDirectory.remove() }
+        let directory = directoryDirectory.url
+        let config = directory.appendingPathComponent("tierd.toml").path
+        let users = directory.appendingPathComponent("users.csv").path
+        try ConfigFixture.minimal.write(toFile: config, atomically: true, encoding: .utf8)
+        try "id,addresses\nalice,::ffff:10.0.0.11\n".write(toFile: users, atomically: true, encoding: .utf8)
+        let warned = ConfigCheck.run(configPath: config, directoryState: { _ in .directory })
+        #expect(warned.exitCode == 0)
+        #expect(warned.output.hasPrefix("\(users):2: warning: ::ffff:10.0.0.11 of user \"alice\" is an IPv4-mapped address"), "\(warned.output)")
+        try "id,addresses\nalice,10.0.0.11\nbob,::/0\n".write(toFile: users, atomically: true, encoding: .utf8)
+        let refused = ConfigCheck.run(configPath: config, directoryState: { _ in .directory })
+        #expect(refused.exitCode == 78)
+        #expect(refused.output == "\(users):3: ::/0 of user \"bob\" covers every address; list the user's own addresses or prefixes\n")
     }
 
     @Test func missingConfigIsAnError() {

@@ -248,6 +248,13 @@ import Testing
         ])
     }
 
+    @Test func maxFutureSkewMustBeADuration() {
+        #expect(errors(appending: "[feed]\nmax_future_skew = \"soon\"\n") == [
+            "\(file):14: feed.max_future_skew has an invalid duration \"soon\" (expected e.g. \"30s\", \"15m\", \"1h30m\"; units ms s m h d)",
+        ])
+        #expect(errors(appending: "[feed]\nmax_future_skew = -5\n") == ["\(file):14: feed.max_future_skew must not be negative, found -5"])
+    }
+
     @Test func everyErrorIsReportedInLineOrder() {
         let text = """
             [[tier]]

@@ -176,6 +176,14 @@ import Testing
         #expect(try ConfigFixture.load(text).feed.staleAfter == nil)
     }
 
+    @Test func maxFutureSkewIsADurationDefaultingToFiveMinutes() throws {
+        #expect(try ConfigFixture.load(ConfigFixture.minimal).feed.maxFutureSkew == 300)
+        #expect(try ConfigFixture.load(ConfigFixture.minimal + "[feed]\nmax_future_skew = \"90s\"\n").feed.maxFutureSkew == 90)
+        #expect(try ConfigFixture.load(ConfigFixture.minimal + "[feed]\nmax_future_skew = 0\n").feed.maxFutureSkew == 0)
+        let policy = try PolicyMapping.scoringPolicy(ConfigFixture.load(ConfigFixture.minimal + "[feed]\nmax_future_skew = \"1h\"\n"))
+        #expect(policy.maxFutureSkew == 3600)
+    }
+
     @Test func namespaceExtensionAndTakeoverAreRead() throws {
         let text = ConfigFixture.minimal.replacingOccurrences(
             of: "interface = \"eth1\"\n",

@@ -77,6 +77,29 @@ import Testing
         ])
     }
 
+    @Test func aPrefixCoveringEveryAddressIsRefused() {
+        #expect(errors("id,addresses\nalice,0.0.0.0/0\nbob,10.0.0.2 ::/0\ncarol,::ffff:0.0.0.0/96\n") == [
+            "\(file):2: 0.0.0.0/0 of user \"alice\" covers every address; list the user's own addresses or prefixes",
+            "\(file):3: ::/0 of user \"bob\" covers every address; list the user's own addresses or prefixes",
+            "\(file):4: ::ffff:0.0.0.0/96 of user \"carol\" covers every address; list the user's own addresses or prefixes",
+        ])
+    }
+
+    /// `::ffff:10.0.0.11` is `10.0.0.11`: two users cannot share it in either spelling or order.
+    @Test func anIPv4MappedAddressCollidesWithTheSameIPv4Address() {
+        #expect(errors("id,addresses\nalice,10.0.0.11\nbob,::ffff:10.0.0.11\ncarol,::ffff:10.0.0.12\ndave,10.0.0.12/32\n") == [
+            "\(file):3: ::ffff:10.0.0.11 of user \"bob\" is already claimed by user \"alice\" (line 2) (::ffff:10.0.0.11 is the IPv4-mapped form of 10.0.0.11)",
+            "\(file):5: 10.0.0.12/32 of user \"dave\" is already claimed by user \"carol\" (line 4) (::ffff:10.0.0.12 is the IPv4-mapped form of 10.0.0.12/32)",
+        ])
+        #expect(errors("id,addresses\nalice,10.0.1.0/24\nbob,::ffff:10.0.1.5\n") == [
+            "\(file):3: ::ffff:10.0.1.5 of user \"bob\" overlaps 10.0.1.0/24 of user \"alice\" (line 2)",
+        ])
+        #expect(errors("id,addresses\nalice,10.0.0.11 ::ffff:10.0.0.11\n") == [
+            "\(file):2: ::ffff:10.0.0.11 is listed twice for user \"alice\" (::ffff:10.0.0.11 is the IPv4-mapped form of 10.0.0.11)",
+        ])
+        #expect(errors("id,addresses\nalice,10.0.0.11\nbob,::ffff:10.0.0.12 2001:db8::ffff:10.0.0.11\n") == [], "only ::ffff:0:0/96 is mapped")
+    }
+
     @Test func fieldCounts() {
         #expect(errors("id,addresses,unix_user\nalice,10.0.0.1,alice,extra\nbob\n") == [
             "\(file):2: too many fields: expected at most 3 (id,addresses,unix_user), found 4",

@@ -17,6 +17,14 @@ import TrafficControl
         try UsersFileLoader.parse(text: text, path: file, resolveUID: Self.accounts)
     }
 
+    /// A mapped address of nobody else's is legal but shapes nothing: `--check` warns.
+    @Test func anIPv4MappedAddressIsWarnedAbout() throws {
+        let records = try parse("id,addresses\nalice,10.0.0.11 ::ffff:10.0.0.99\n")
+        #expect(UsersFileLoader.warnings(for: records, path: file) == [
+            "\(file):2: warning: ::ffff:10.0.0.99 of user \"alice\" is an IPv4-mapped address; IPv6 packets do not carry those, so it shapes nothing: list 10.0.0.99 instead",
+        ])
+    }
+
     @Test func designExampleParses() throws {
         let records = try parse("""
             id,addresses,unix_user

@@ -2,16 +2,28 @@
 /// names, print every error as `file:line: message`, and exit 0 or 78 (EX_CONFIG).
 ///
 /// The users file is checked even when the config has errors (as long as its path
-/// could be read), so one run shows everything to fix. Warnings (a `unix_user` with no
-/// local account, an exempt id not in the users file) never change the exit code.
+/// could be read), so one run shows everything to fix. So are the directories the
+/// sockets go in (`SocketDirectoryCheck`): everything that can be known without touching
+/// the kernel. Warnings (a `unix_user` with no local account, an exempt id not in the
+/// users file, an IPv4-mapped address, `/run/tierd` not created yet) never change the
+/// exit code.
 public enum ConfigCheck {
     /// sysexits.h EX_CONFIG.
     public static let configErrorExitCode: Int32 = 78
 
     public static func run(configPath: String) -> (exitCode: Int32, output: String) {
+        run(configPath: configPath, directoryState: SocketDirectoryCheck.state(of:))
+    }
+
+    /// `directoryState` says what is at a directory path (injected so tests need no /run).
+    static func run(
+        configPath: String, directoryState: (String) -> SocketDirectoryCheck.DirectoryState
+    ) -> (exitCode: Int32, output: String) {
         let evaluation: ConfigLoader.Evaluation
+        var text = ""
         switch TextFileReader.read(path: configPath) {
-        case .success(let text):
+        case .success(let read):
+            text = read
             evaluation = ConfigLoader.evaluate(text: text, path: configPath)
         case .failure(let error):
             evaluation = ConfigLoader.Evaluation(configuration: nil, errors: [error], usersFile: nil)
@@ -19,6 +31,11 @@ public enum ConfigCheck {
         var errors = evaluation.errors
         var users: [UserRecord] = []
         var warnings: [String] = []
+        if let configuration = evaluation.configuration {
+            let directories = SocketDirectoryCheck.check(configuration, locator: TOMLKeyLocator(text: text), state: directoryState)
+            errors += directories.errors
+            warnings += directories.warnings
+        }
         if let usersFile = evaluation.usersFile {
             do {
                 users = try UsersFileLoader.load(path: usersFile)

@@ -52,7 +52,7 @@ struct ConfigSectionParser {
     }
 
     func feed(_ reader: TOMLTableReader) -> FeedSection {
-        reader.rejectUnknownKeys(allowed: ["file", "socket", "stale_after", "max_line"])
+        reader.rejectUnknownKeys(allowed: ["file", "socket", "stale_after", "max_line", "max_future_skew"])
         var section = FeedSection()
         if let file = reader.string("file") {
             if file.isEmpty {
@@ -66,6 +66,9 @@ struct ConfigSectionParser {
         }
         if let stale = reader.duration("stale_after") {
             section.staleAfter = stale > 0 ? stale : nil
+        }
+        if let skew = reader.duration("max_future_skew") {
+            section.maxFutureSkew = skew
         }
         if let maxLine = reader.integer("max_line") {
             if (64...16_777_216).contains(maxLine) {

@@ -11,19 +11,25 @@ public struct FeedSection: Sendable, Equatable {
     public var staleAfter: Double?
     /// Longest accepted line in bytes; longer lines are rejected, never buffered.
     public var maxLine: Int
+    /// Seconds an event's `ts` may lie in the future; events stamped later are rejected
+    /// (`future_timestamp`) instead of freezing their user until that date.
+    public var maxFutureSkew: Double
 
     public static let defaultStaleAfter = 900.0
     public static let defaultMaxLine = 4096
+    public static let defaultMaxFutureSkew = 300.0
 
     public init(
         file: String? = nil,
         socket: String? = nil,
         staleAfter: Double? = FeedSection.defaultStaleAfter,
-        maxLine: Int = FeedSection.defaultMaxLine
+        maxLine: Int = FeedSection.defaultMaxLine,
+        maxFutureSkew: Double = FeedSection.defaultMaxFutureSkew
     ) {
         self.file = file
         self.socket = socket
         self.staleAfter = staleAfter
         self.maxLine = maxLine
+        self.maxFutureSkew = maxFutureSkew
     }
 }

@@ -35,6 +35,31 @@ struct PrefixKey: Hashable {
         }
     }
 
+    /// For an IPv4-mapped IPv6 prefix (`::ffff:a.b.c.d`, length 96 or more), the IPv4
+    /// prefix it stands for; nil for any other prefix. The loader files a mapped address
+    /// under this key, so it collides with the same IPv4 address of another user.
+    var ipv4Equivalent: PrefixKey? {
+        guard isIPv6, length >= 96, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF else {
+            return nil
+        }
+        return PrefixKey(isIPv6: false, bytes: Array(bytes[12..<16]), length: length - 96)
+    }
+
+    /// The prefix as an operator writes it: the address, and `/length` unless it is a host.
+    var text: String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let address = bytes.withUnsafeBytes { raw in
+            buffer.withUnsafeMutableBufferPointer { out in
+                inet_ntop(isIPv6 ? AF_INET6 : AF_INET, raw.baseAddress, out.baseAddress, socklen_t(out.count)) != nil
+                    ? String(cString: out.baseAddress!) : "?"
+            }
+        }
+        return length == bytes.count * 8 ? address : "\(address)/\(length)"
+    }
+
+    /// Covers every address of its family (`0.0.0.0/0`, `::/0`).
+    var coversEverything: Bool { length == 0 }
+
     /// The enclosing prefix of `length` bits (which must not exceed this one's).
     func truncated(to length: Int) -> PrefixKey {
         PrefixKey(isIPv6: isIPv6, bytes: bytes, length: length)

@@ -4,9 +4,18 @@ import TrafficControl
 ///
 /// Throws `ConfigErrors` (typed throws) with EVERY problem, each `file:line: message`:
 /// bad header, bad id, bad field count or quoting, empty or invalid addresses, duplicate
-/// ids, an address listed twice, an address or prefix claimed by two users, and prefixes
-/// of different users that overlap. Blank lines and lines starting with `#` are skipped.
-/// An unknown `unix_user` is not an error: see `warnings(for:path:)`.
+/// ids, an address listed twice, an address or prefix claimed by two users, prefixes of
+/// different users that overlap, and `0.0.0.0/0` or `::/0` (one user would own every
+/// address). An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) counts as the IPv4 address
+/// it stands for in all of these. Blank lines and lines starting with `#` are skipped.
+///
+/// WHY overlaps between users are errors, not "the longer prefix wins": the classifier
+/// does not do longest-prefix match. Only throttled users have filters, so traffic of an
+/// unthrottled user inside another user's prefix is shaped as that other user's; and
+/// filters of different lengths sit in u32 tables walked in a fixed order (hosts, then
+/// the /24../31 or /64../127 tables, ...), not by length.
+///
+/// An unknown `unix_user` or a mapped address is not an error: see `warnings(for:path:)`.
 public enum UsersFileLoader {
     public static let header = ["id", "addresses", "unix_user"]
 
@@ -57,11 +66,20 @@ public enum UsersFileLoader {
         }
     }
 
-    /// One warning per `unix_user` naming no local account, in `file:line: warning:` form.
+    /// One warning per `unix_user` naming no local account and per IPv4-mapped address,
+    /// in `file:line: warning:` form.
     public static func warnings(for records: [UserRecord], path: String) -> [String] {
-        records.filter(\.hasUnknownAccount).map { record in
-            "\(path):\(record.line): warning: unix_user \"\(record.unixUser ?? "")\" of user \"\(record.id)\" is not a local account; it cannot read its status until it exists"
+        var warnings: [String] = []
+        for record in records {
+            if record.hasUnknownAccount {
+                warnings.append("\(path):\(record.line): warning: unix_user \"\(record.unixUser ?? "")\" of user \"\(record.id)\" is not a local account; it cannot read its status until it exists")
+            }
+            for address in record.addresses {
+                guard let key = PrefixKey(address), let ipv4 = key.ipv4Equivalent else { continue }
+                warnings.append("\(path):\(record.line): warning: \(address) of user \"\(record.id)\" is an IPv4-mapped address; IPv6 packets do not carry those, so it shapes nothing: list \(ipv4.text) instead")
+            }
         }
+        return warnings
     }
 
     /// The row-by-row state: ids seen, addresses claimed, records built.
@@ -138,15 +156,22 @@ public enum UsersFileLoader {
             }
             var addresses: [IPPrefix] = []
             for token in tokens {
-                guard let prefix = IPPrefix(token), let key = PrefixKey(prefix) else {
+                guard let prefix = IPPrefix(token), let given = PrefixKey(prefix) else {
                     diagnostics.add(line: line, "invalid address or prefix \"\(token)\" for user \"\(user)\" (host bits of a prefix must be zero)")
                     continue
                 }
+                // A mapped address is filed as the IPv4 address it stands for.
+                let key = given.ipv4Equivalent ?? given
+                if key.coversEverything {
+                    diagnostics.add(line: line, "\(token) of user \"\(user)\" covers every address; list the user's own addresses or prefixes")
+                    continue
+                }
                 if let claim = claims[key] {
+                    let note = Self.mappedNote(token, claim.text)
                     if claim.user == user {
-                        diagnostics.add(line: line, "\(token) is listed twice for user \"\(user)\"")
+                        diagnostics.add(line: line, "\(token) is listed twice for user \"\(user)\"\(note)")
                     } else {
-                        diagnostics.add(line: line, "\(token) of user \"\(user)\" is already claimed by user \"\(claim.user)\" (line \(claim.line))")
+                        diagnostics.add(line: line, "\(token) of user \"\(user)\" is already claimed by user \"\(claim.user)\" (line \(claim.line))\(note)")
                     }
                     continue
                 }
@@ -156,6 +181,16 @@ public enum UsersFileLoader {
                 addresses.append(prefix)
             }
             return addresses
+        }
+
+        /// Says which of two colliding addresses is the IPv4-mapped form of the other.
+        private static func mappedNote(_ first: String, _ second: String) -> String {
+            func isMapped(_ text: String) -> Bool { IPPrefix(text).flatMap(PrefixKey.init)?.ipv4Equivalent != nil }
+            switch (isMapped(first), isMapped(second)) {
+            case (true, false): return " (\(first) is the IPv4-mapped form of \(second))"
+            case (false, true): return " (\(second) is the IPv4-mapped form of \(first))"
+            default: return ""
+            }
         }
 
         /// Reports prefixes of different users where one contains the other, at the

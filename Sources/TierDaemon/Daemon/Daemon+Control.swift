@@ -114,7 +114,6 @@ extension Daemon {
             }
         }
         let inSync = enforcer.inSync
-        let healthy = inSync && persistence.isHealthy
         var feed: [String: JSONValue] = [
             "applied": .integer(Int64(feedStats.applied)),
             "rejected": .integer(Int64(feedStats.rejectedTotal)),
@@ -122,13 +121,23 @@ extension Daemon {
             "out_of_order": .integer(Int64(feedStats.outOfOrder)),
         ]
         if let last = feedStats.lastRejection { feed["last_rejection"] = .string(last) }
-        if let file = configuration.feed.file { feed["file"] = .string(file) }
+        var errors = enforcer.pendingErrors.prefix(50).map { "\($0)" }
+        if let file = configuration.feed.file {
+            feed["file"] = .string(file)
+            feed["file_status"] = .string(feedFileHealth.failure == nil ? "following" : "failed")
+            if let failure = feedFileHealth.failure {
+                feed["file_error"] = .string(failure)
+                errors.insert("feed file \(file): \(failure)", at: 0)
+            }
+            if let since = feedFileHealth.failedSince { feed["file_failed_since"] = .string(Timestamps.rfc3339(since)) }
+        }
         if let position = feedPosition { feed["file_offset"] = .integer(Int64(position.offset)) }
+        if let socket = configuration.feed.socket { feed["socket"] = .string(socket) }
+        let healthy = inSync && feedFileHealth.failure == nil && persistence.isHealthy
         return HealthReport(
             status: healthy ? .ok : .degraded, kernelInSync: inSync, users: users.count, throttled: throttled,
             lastApply: enforcer.lastApplyAt.map { Date(timeIntervalSince1970: $0) },
-            errors: persistence.problems(describingTime: Timestamps.rfc3339) + enforcer.pendingErrors.prefix(50).map { "\($0)" },
-            feed: .object(feed))
+            errors: persistence.problems(describingTime: Timestamps.rfc3339) + errors, feed: .object(feed))
     }
 
     func renderMetrics() -> String {

@@ -29,6 +29,7 @@ public actor Daemon {
     /// The control server's counters, once `ControlService` has started it (for metrics).
     var controlStatistics: (@Sendable () -> ControlServerStatistics)?
     var feedStats = FeedStatistics()
+    var feedFileHealth = FeedFileHealth()
     /// Set when scores or positions changed since the last snapshot.
     var snapshotDue = false
     var lastSnapshotAt: Double
@@ -81,6 +82,7 @@ public actor Daemon {
     /// Creates or adopts the kernel trees and makes them match the restored state.
     /// Returns only once the kernel matches (or the errors are recorded).
     public func start() throws {
+        metrics.feedFileUp.set(Double(1))  // until the follower reports a failure
         try enforcer.prepare()
         let replay = try journal.unappliedEvents(parser: FeedLineParser(maxLineLength: 1 << 16))
         if !replay.isEmpty {
@@ -107,7 +109,16 @@ public actor Daemon {
             metrics.feedRejected(reason: reason.rawValue, by: count)
         }
         if source == .file { feedPosition = batch.position }
-        apply(batch.events, source: source)
+        apply(batch.events, source: source, lines: batch.eventLines)
+    }
+
+    /// The file feed's follower could not read its file (`error`), or can again (nil).
+    /// Nothing else changes: scores, tiers and the kernel stay as they are.
+    public func feedFileChanged(_ error: FeedFileError?) {
+        let before = feedFileHealth.failures
+        feedFileHealth.update(error, path: configuration.feed.file ?? "", logger: logger, now: clock())
+        metrics.feedFileFailures.increment(by: Int64(feedFileHealth.failures - before))
+        metrics.feedFileUp.set(Double(feedFileHealth.failure == nil ? 1 : 0))
     }
 
     /// Counts lines a source rejected outside a `FeedBatch` (the feed socket rejects them per
@@ -124,12 +135,14 @@ public actor Daemon {
     }
 
     /// Applies events to the scores, records tier changes and makes the kernel follow.
-    func apply(_ events: [ScoreEvent], source: FeedSourceKind) {
+    /// `lines` (one per event, when known) name the lines of refused events in the log.
+    func apply(_ events: [ScoreEvent], source: FeedSourceKind, lines: [Int] = []) {
         let now = clock()
         var changes: [TierChange] = []
+        var refused: [FeedLineRejection] = []
         // One batched call: the engine overlaps its id lookups across the batch.
         let outcomes = engine.apply(contentsOf: events, now: now)
-        for (event, outcome) in zip(events, outcomes) {
+        for (index, (event, outcome)) in zip(events, outcomes).enumerated() {
             switch outcome {
             case .applied(let change):
                 feedStats.applied += 1
@@ -138,6 +151,8 @@ public actor Daemon {
             case .ignoredOutOfOrder:
                 feedStats.outOfOrder += 1
                 metrics.feedOutOfOrder.increment()
+            case .futureTimestamp:
+                refused.append(FeedLineRejection(line: lines.indices.contains(index) ? lines[index] : 0, reason: .futureTimestamp))
             case .unknownUser:
                 feedStats.unknownUsers += 1
                 metrics.feedUnknownUsers.increment()
@@ -145,6 +160,10 @@ public actor Daemon {
                 feedStats.rejectedByEngine += 1
                 logger.debug("event rejected by the scoring core", metadata: ["user": "\(event.user)", "reason": "\(reason)"])
             }
+        }
+        if !refused.isEmpty {
+            feedStats.record(rejections: refused, source: source, logger: logger, now: now)
+            metrics.feedRejected(reason: FeedRejectionReason.futureTimestamp.rawValue, by: refused.count)
         }
         snapshotDue = true
         record(changes)
@@ -154,9 +173,25 @@ public actor Daemon {
     /// Makes socket-feed events durable (journal append + fsync), then applies them.
     /// The feed socket replies "accepted" only after this returns; when it throws, none of
     /// the events was applied.
-    public func acceptDurably(_ events: [ScoreEvent]) throws(PersistenceError) {
+    ///
+    /// Events stamped too far in the future are refused first, with the rule the scoring
+    /// core applies (`ScoringPolicy.acceptsTimestamp`), so they are neither journaled nor
+    /// acknowledged: the producer sees them in its reply's errors, and the feed socket
+    /// reports them to `recordRejections` like any rejected line (counted once, there).
+    public func acceptDurably(_ events: [ScoreEvent]) throws(PersistenceError) -> [FeedEventRefusal] {
         let now = clock()
-        let stamped = stampedForJournal(events, now: now)
+        var refusals: [FeedEventRefusal] = []
+        var accepted: [ScoreEvent] = []
+        accepted.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() {
+            if engine.policy.acceptsTimestamp(event.timestamp, now: now) {
+                accepted.append(event)
+            } else {
+                refusals.append(FeedEventRefusal(index: index, reason: .futureTimestamp))
+            }
+        }
+        guard !accepted.isEmpty else { return refusals }
+        let stamped = stampedForJournal(accepted, now: now)
         do {
             // A recreated state_dir has no snapshot yet: the journal alone would not restore.
             if try revalidateStateDirectory() { try saveSnapshot(now: now) }
@@ -167,6 +202,7 @@ public actor Daemon {
             throw error
         }
         apply(stamped, source: .socket)
+        return refusals
     }
 
     /// Gives each untimed event the time the scoring core applies it at: now, or the user's

@@ -19,7 +19,8 @@ public enum PolicyMapping {
             exempt: Set(configuration.scoring.exempt),
             tiers: configuration.tiers.map {
                     TierDefinition(name: $0.name, minScore: $0.minScore, download: $0.download, upload: $0.upload)
-                })
+                },
+            maxFutureSkew: configuration.feed.maxFutureSkew)
         } catch {
             throw ConfigErrors([ConfigError(file: configuration.sourcePath, line: 0, message: "\(error)")])
         }

@@ -10,6 +10,8 @@ public final class DaemonMetrics: Sendable {
     let feedAccepted: Counter
     let feedUnknownUsers: Counter
     let feedOutOfOrder: Counter
+    let feedFileUp: Gauge
+    let feedFileFailures: Counter
     let tierChanges: Counter
     let netlinkCreated: Counter
     let netlinkChanged: Counter
@@ -26,6 +28,8 @@ public final class DaemonMetrics: Sendable {
         feedAccepted = registry.makeCounter(descriptor: Self.metric("feed_events_applied_total", "Feed events applied to scores."))
         feedUnknownUsers = registry.makeCounter(descriptor: Self.metric("feed_unknown_user_total", "Feed events for ids not in the users file."))
         feedOutOfOrder = registry.makeCounter(descriptor: Self.metric("feed_out_of_order_total", "Timestamped events older than the last one applied, ignored."))
+        feedFileUp = registry.makeGauge(descriptor: Self.metric("feed_file_up", "0 while the file feed cannot read its file (see health), else 1."))
+        feedFileFailures = registry.makeCounter(descriptor: Self.metric("feed_file_failures_total", "Times the file feed failed to read its file (wrong file type, permission, I/O error, directory gone)."))
         tierChanges = registry.makeCounter(descriptor: Self.metric("tier_changes_total", "Tier changes decided."))
         netlinkCreated = registry.makeCounter(descriptor: Self.metric("netlink_objects_total", "Kernel objects changed through netlink."), labels: [("operation", "create")])
         netlinkChanged = registry.makeCounter(descriptor: Self.metric("netlink_objects_total", "Kernel objects changed through netlink."), labels: [("operation", "change")])

@@ -2,7 +2,9 @@ import Feed
 import FeedParsing
 import ServiceLifecycle
 
-/// Follows the feed file with inotify, from where the last snapshot left off.
+/// Follows the feed file with inotify, from where the last snapshot left off. A problem
+/// with the file is reported to the daemon (health, metrics, log), never thrown: a thrown
+/// error would end the service group and with it the daemon.
 struct FeedFileService: Service {
     let daemon: Daemon
     let path: String
@@ -12,7 +14,7 @@ struct FeedFileService: Service {
         let follower = FeedFileFollower(path: path, parser: parser, resumeFrom: await daemon.feedResumePosition())
         do {
             try await cancelWhenGracefulShutdown {
-                try await follower.run { batch in
+                try await follower.run(onFailureChange: { await daemon.feedFileChanged($0) }) { batch in
                     await daemon.ingest(batch, source: .file)
                 }
             }
