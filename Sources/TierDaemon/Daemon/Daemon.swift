@@ -69,19 +69,43 @@ public actor Daemon {
         }
     }
 
-    /// Creates or adopts the kernel trees and makes them match the restored state.
-    /// Returns only once the kernel matches (or the errors are recorded).
-    public func start() throws {
+    /// Creates or adopts the kernel trees and makes them match what the durable state and
+    /// the feed say, in ONE converge. The journal's unapplied socket events and the feed
+    /// file's backlog (what was written while tierd was down, or before its first start) are
+    /// scored first, so a cold start from a feed naming 10,000 throttled users builds the
+    /// whole tree in one pass, close to `tc -batch` of the same tree, instead of converging
+    /// an empty tree, announcing READY, and then creating classes user by user.
+    ///
+    /// Returns once the kernel matches (or the errors are recorded). `feedBacklog` is left
+    /// at the end of the backlog, for the feed file service to follow from there.
+    public func start(feedBacklog follower: FeedFileFollower? = nil) throws {
         try enforcer.prepare()
         let replay = try journal.unappliedEvents(parser: FeedLineParser(maxLineLength: 1 << 16))
         if !replay.isEmpty {
-            apply(replay, source: .journal)
+            score(replay, source: .journal)
             logger.info("journal replayed", metadata: ["events": "\(replay.count)"])
         }
+        if let follower { readBacklog(follower) }
         let changes = engine.advance(to: clock())
         record(changes)
         enforce()
         logger.info("enforcing", metadata: ["summary": "\(summaryLine())"])
+    }
+
+    /// Scores every line the feed file holds now, without touching the kernel. A file that
+    /// cannot be read is logged and left to the feed file service, which meets the same
+    /// error and reports it as before.
+    private func readBacklog(_ follower: FeedFileFollower) {
+        var events = 0
+        do {
+            while let batch = try follower.readAvailable() {
+                events += batch.events.count
+                take(batch, source: .file)
+            }
+        } catch {
+            logger.error("could not read the feed file backlog", metadata: ["path": "\(follower.path)", "error": "\(error)"])
+        }
+        if events > 0 { logger.info("feed backlog read", metadata: ["events": "\(events)"]) }
     }
 
     /// Where the file feed should resume.
@@ -92,12 +116,19 @@ public actor Daemon {
     /// Applies one batch of feed events, records their tier changes, and makes the kernel
     /// follow. The batch's end position is remembered with the scores it produced.
     public func ingest(_ batch: FeedBatch, source: FeedSourceKind) {
+        enforce(changed: take(batch, source: source))
+    }
+
+    /// Counts a batch's rejected lines, remembers where it ends and scores its events
+    /// (`score`); the kernel is not touched.
+    @discardableResult
+    func take(_ batch: FeedBatch, source: FeedSourceKind) -> [TierChange] {
         feedStats.record(rejections: batch.rejections, source: source, logger: logger, now: clock())
         for (reason, count) in Dictionary(grouping: batch.rejections, by: \.reason).mapValues(\.count) {
             metrics.feedRejected(reason: reason.rawValue, by: count)
         }
         if source == .file { feedPosition = batch.position }
-        apply(batch.events, source: source)
+        return score(batch.events, source: source)
     }
 
     /// Counts lines a source rejected outside a `FeedBatch` (the feed socket rejects them per
@@ -115,6 +146,13 @@ public actor Daemon {
 
     /// Applies events to the scores, records tier changes and makes the kernel follow.
     func apply(_ events: [ScoreEvent], source: FeedSourceKind) {
+        enforce(changed: score(events, source: source))
+    }
+
+    /// Applies events to the scores and records the tier changes (log, audit, counters);
+    /// the kernel is not touched, so start-up can score everything before one converge.
+    @discardableResult
+    func score(_ events: [ScoreEvent], source: FeedSourceKind) -> [TierChange] {
         let now = clock()
         var changes: [TierChange] = []
         // One batched call: the engine overlaps its id lookups across the batch.
@@ -138,7 +176,7 @@ public actor Daemon {
         }
         snapshotDue = true
         record(changes)
-        enforce(changed: changes)
+        return changes
     }
 
     /// Makes socket-feed events durable (journal append + fsync), then applies them.

@@ -10,12 +10,13 @@ import UnixSignals
 /// 1. read the configuration and users file;
 /// 2. take ownership of the state directory and the devices (`InstanceOwnership`): a second
 ///    tierd stops here, having touched nothing, and exits 75 naming the running one;
-/// 3. restore the snapshot, replay the journal and converge (`Daemon.start`);
+/// 3. restore the snapshot, replay the journal and read the feed file's backlog, then build
+///    the kernel tree in one converge (`Daemon.start`);
 /// 4. bind the control and feed sockets;
 /// 5. announce READY, and run the services until SIGTERM.
 ///
 /// READY therefore means: every socket answers and the kernel holds what the durable state
-/// says. Shaping is left in place on exit so that stopping or restarting
+/// and the feed backlog say. Shaping is left in place on exit so that stopping or restarting
 /// tierd never disturbs traffic; the next start adopts it.
 public enum DaemonRunner {
     public static func run(configPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
@@ -46,9 +47,12 @@ public enum DaemonRunner {
         let notifier = SystemdNotifier(environment: environment)
         let parser = FeedLineParser(maxLineLength: configuration.feed.maxLine)
         let daemon: Daemon
+        let follower: FeedFileFollower?
         do {
             daemon = try Daemon(configuration: configuration, users: users, logger: logger)
-            try await daemon.start()
+            let resumeFrom = await daemon.feedResumePosition()
+            follower = configuration.feed.file.map { FeedFileFollower(path: $0, parser: parser, resumeFrom: resumeFrom) }
+            try await daemon.start(feedBacklog: follower)
         } catch {
             logger.critical("cannot start: \(error)")
             return ExitStatus.failure
@@ -70,8 +74,8 @@ public enum DaemonRunner {
             .init(service: ReloadService(daemon: daemon, notifier: notifier, signals: reloadSignals)),
             .init(service: DriftMonitorService(daemon: daemon, namespace: configuration.network.namespace, logger: logger)),
         ]
-        if let file = configuration.feed.file {
-            services.append(.init(service: FeedFileService(daemon: daemon, path: file, parser: parser)))
+        if let follower {
+            services.append(.init(service: FeedFileService(daemon: daemon, follower: follower)))
         }
         if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
             services.append(.init(service: WatchdogService(daemon: daemon, notifier: notifier, interval: interval)))

@@ -1,14 +1,13 @@
 import Feed
 import ServiceLifecycle
 
-/// Follows the feed file with inotify, from where the last snapshot left off.
+/// Follows the feed file with inotify. The follower was created at start-up and has already
+/// read the backlog (`Daemon.start(feedBacklog:)`), so this continues right after it.
 struct FeedFileService: Service {
     let daemon: Daemon
-    let path: String
-    let parser: FeedLineParser
+    let follower: FeedFileFollower
 
     func run() async throws {
-        let follower = FeedFileFollower(path: path, parser: parser, resumeFrom: await daemon.feedResumePosition())
         do {
             try await cancelWhenGracefulShutdown {
                 try await follower.run { batch in
