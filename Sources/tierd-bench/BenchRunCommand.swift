@@ -8,6 +8,8 @@ enum BenchPart: String, ExpressibleByArgument, CaseIterable {
     case feed
     /// Feed line to kernel through a real tierd process (also part of `kernel`).
     case latency
+    /// Cold start of a real tierd process from a 10k-user feed backlog vs tc -batch (also part of `kernel`).
+    case coldStart = "cold-start"
 }
 
 /// The benchmark proper (the default subcommand).
@@ -20,7 +22,7 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Also write the results as JSON to this path.")
     var json: String?
 
-    @Option(help: "Run only one part: kernel, scoring, feed or latency (feed line to kernel through tierd).")
+    @Option(help: "Run only one part: kernel, scoring, feed, latency (feed line to kernel through tierd) or cold-start (tierd from a feed backlog).")
     var only: BenchPart?
 
     @Option(help: "Stop a flat tc -batch run after this many seconds and report a lower bound.")
@@ -77,6 +79,10 @@ struct BenchRunCommand: ParsableCommand {
             guard getuid() == 0 else { throw ValidationError("the latency benchmark needs root (network namespaces)") }
             log("feed line -> kernel latency: the tierd next to tierd-bench (swift build -c release builds both)")
             results.feedLatency = try FeedLatencyBenchmark.run(samples: quick ? 50 : 200)
+        }
+        if parts.contains(.kernel) || parts.contains(.coldStart) {
+            guard getuid() == 0 else { throw ValidationError("the cold start benchmark needs root (network namespaces)") }
+            results.coldStart = try ColdStartBenchmark.run(users: quick ? 1_000 : 10_000, log: log)
         }
         results.machine.loadAverageAtEnd = MachineInfo.loadAverage()
         print(BenchTable.render(results))
