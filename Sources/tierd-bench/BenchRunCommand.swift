@@ -28,12 +28,24 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Stop a flat tc -batch run after this many seconds and report a lower bound.")
     var flatTimeout = 100.0
 
+    @Option(help: "Users in the cold start from a feed backlog row (all throttled).")
+    var coldStartUsers = 10_000
+
+    @Option(help: "Pairs of measurements (tierd, tc floor) in the cold start row; medians are reported.")
+    var coldStartRuns = 1
+
     @Flag(help: "Small sizes for a smoke run (numbers are not comparable with a full run).")
     var quick = false
 
     func validate() throws {
         guard parsedSizes.count > 0, parsedSizes.allSatisfy({ $0 > 0 && $0 <= 60_000 }) else {
             throw ValidationError("--sizes must be a comma separated list of user counts between 1 and 60000")
+        }
+        guard coldStartUsers > 0 && coldStartUsers <= 60_000 else {
+            throw ValidationError("--cold-start-users must be between 1 and 60000")
+        }
+        guard coldStartRuns > 0 && coldStartRuns <= 20 else {
+            throw ValidationError("--cold-start-runs must be between 1 and 20")
         }
     }
 
@@ -82,7 +94,7 @@ struct BenchRunCommand: ParsableCommand {
         }
         if parts.contains(.kernel) || parts.contains(.coldStart) {
             guard getuid() == 0 else { throw ValidationError("the cold start benchmark needs root (network namespaces)") }
-            results.coldStart = try ColdStartBenchmark.run(users: quick ? 1_000 : 10_000, log: log)
+            results.coldStart = try ColdStartBenchmark.run(users: quick ? 1_000 : coldStartUsers, runs: coldStartRuns, log: log)
         }
         results.machine.loadAverageAtEnd = MachineInfo.loadAverage()
         print(BenchTable.render(results))

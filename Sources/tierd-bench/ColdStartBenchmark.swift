@@ -13,9 +13,9 @@ import TierDaemon
 enum ColdStartBenchmark {
     struct Result: Codable, CustomStringConvertible {
         var users: Int
-        /// Process start -> health: kernel in sync, `users` throttled.
+        /// Process start -> health: kernel in sync, `users` throttled (median over the runs).
         var tierdSeconds: Double
-        /// `tc -batch` of the same tree.
+        /// `tc -batch` of the same tree (median over the runs).
         var floorSeconds: Double
         /// tierd / floor.
         var ratioToFloor: Double
@@ -26,6 +26,9 @@ enum ColdStartBenchmark {
         var timedOut: Bool
         var leafQdisc: String
         var pass: Bool
+        /// Every measurement, in run order (the times above are their medians).
+        var tierdSamples: [Double]
+        var floorSamples: [Double]
 
         var description: String {
             String(format: "cold start from a %d-user feed backlog: tierd %.3f s, tc -batch floor %.3f s, %.2fx",
@@ -35,7 +38,12 @@ enum ColdStartBenchmark {
 
     static let targetRatio = 1.1
 
-    static func run(users count: Int = 10_000, tierd: String? = nil, timeout: Double = 120,
+    /// `runs` pairs of measurements, each in fresh namespaces. The first pair runs tierd
+    /// first (the floor needs the leaf kind tierd chose); later pairs alternate the order, so
+    /// machine-wide drift between the two halves of a pair (the kernel's class-creation cost
+    /// grows with classes in every namespace) does not always favour the same side. The
+    /// reported times are the medians.
+    static func run(users count: Int = 10_000, runs: Int = 1, tierd: String? = nil, timeout: Double = 600,
                     log: (String) -> Void = { _ in }) throws -> Result {
         let executable = tierd ?? defaultTierdPath()
         guard FileManager.default.isExecutableFile(atPath: executable) else {
@@ -43,14 +51,47 @@ enum ColdStartBenchmark {
         }
         let rates = KernelBenchmark.tierA
         let users = BenchUser.make(count: count, throttled: count, rates: rates)
-        log("cold start from a feed backlog: \(count) users, tierd process -> health in sync")
+        log("cold start from a feed backlog: \(count) users, tierd process -> health in sync, \(runs) run(s)")
 
-        var tierdSeconds = 0.0, timedOut = false, leafKind = "pfifo", tierdClasses = 0
+        var tierdSamples: [Double] = [], floorSamples: [Double] = []
+        var timedOut = false, leafKind = "pfifo", tierdClasses = 0, floorClasses = 0
+        for index in 0..<max(1, runs) {
+            let tierdFirst = index % 2 == 0
+            for side in tierdFirst ? [true, false] : [false, true] {
+                if side {
+                    let run = try timeTierd(users: users, executable: executable, timeout: timeout, rates: rates)
+                    tierdSamples.append(run.seconds)
+                    timedOut = timedOut || run.timedOut
+                    leafKind = run.leafKind
+                    tierdClasses = run.classes
+                    log(String(format: "  tierd (process start -> health) %8.3f s", run.seconds) + (run.timedOut ? " (TIMED OUT)" : ""))
+                } else {
+                    let run = try timeFloor(users: users, leafKind: leafKind, rates: rates)
+                    floorSamples.append(run.seconds)
+                    floorClasses = run.classes
+                    log(String(format: "  tc -batch (same tree)           %8.3f s", run.seconds))
+                }
+            }
+        }
+        let tierdSeconds = median(tierdSamples), floorSeconds = median(floorSamples)
+        let ratio = tierdSeconds / floorSeconds
+        return Result(
+            users: count, tierdSeconds: tierdSeconds, floorSeconds: floorSeconds, ratioToFloor: ratio,
+            targetRatio: targetRatio, tierdClasses: tierdClasses, floorClasses: floorClasses, timedOut: timedOut,
+            leafQdisc: leafKind, pass: !timedOut && tierdClasses == floorClasses && ratio <= targetRatio,
+            tierdSamples: tierdSamples, floorSamples: floorSamples)
+    }
+
+    /// Starts tierd on the prepared files and polls `health` every 2 ms until the kernel is
+    /// in sync with every user throttled; then counts what it built.
+    private static func timeTierd(users: [BenchUser], executable: String, timeout: Double, rates: (UInt64, UInt64)) throws
+        -> (seconds: Double, timedOut: Bool, leafKind: String, classes: Int)
+    {
         try BenchNamespace.with { namespace in
             let directory = try makeDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             try writeFiles(directory: directory, namespace: namespace, users: users)
-            Thread.sleep(forTimeInterval: 0.5)  // settle: the previous row's tree is still being freed
+            Thread.sleep(forTimeInterval: 0.5)  // settle: the previous tree is still being freed
 
             let daemon = Process()
             daemon.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -65,36 +106,36 @@ enum ColdStartBenchmark {
                 daemon.waitUntilExit()
             }
             let socket = directory + "/control.sock"
+            var timedOut = false
             while true {
-                if let health = ControlProbe.health(socketPath: socket), health.kernelInSync, health.throttled == count { break }
+                if let health = ControlProbe.health(socketPath: socket), health.kernelInSync, health.throttled == users.count { break }
                 if started.duration(to: .now).seconds > timeout || !daemon.isRunning {
                     timedOut = true
                     break
                 }
                 usleep(2_000)
             }
-            tierdSeconds = started.duration(to: .now).seconds
-            leafKind = try leafQdiscKind(namespace)
-            tierdClasses = try userClasses(namespace, rates: rates)
+            let seconds = started.duration(to: .now).seconds
+            return (seconds, timedOut, try leafQdiscKind(namespace), try userClasses(namespace, rates: rates))
         }
-        log(String(format: "  tierd (process start -> health) %8.3f s%@", tierdSeconds, timedOut ? " (TIMED OUT)" : ""))
+    }
 
-        var floorSeconds = 0.0, floorClasses = 0
+    /// `tc -batch` of tierd's layout for the same users (both directions, ready classes).
+    private static func timeFloor(users: [BenchUser], leafKind: String, rates: (UInt64, UInt64)) throws -> (seconds: Double, classes: Int) {
         try BenchNamespace.with { namespace in
             try namespace.addIFB()
             let script = TierdLayoutScript.script(users: users, device: namespace.device, ifb: namespace.ifb, leafKind: leafKind,
                                                   spareClasses: NetworkSection.defaultSpareClasses)
             Thread.sleep(forTimeInterval: 0.5)
-            floorSeconds = try TcBatchBaseline.run(script: script, in: namespace).seconds
-            floorClasses = try userClasses(namespace, rates: rates)
+            let seconds = try TcBatchBaseline.run(script: script, in: namespace).seconds
+            return (seconds, try userClasses(namespace, rates: rates))
         }
-        log(String(format: "  tc -batch (same tree)           %8.3f s", floorSeconds))
+    }
 
-        let ratio = tierdSeconds / floorSeconds
-        return Result(
-            users: count, tierdSeconds: tierdSeconds, floorSeconds: floorSeconds, ratioToFloor: ratio,
-            targetRatio: targetRatio, tierdClasses: tierdClasses, floorClasses: floorClasses, timedOut: timedOut,
-            leafQdisc: leafKind, pass: !timedOut && tierdClasses == floorClasses && ratio <= targetRatio)
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     /// Config (file feed, no decay/hysteresis/dwell: each score maps straight to its tier),
