@@ -89,7 +89,11 @@ enum ColdStartBenchmark {
     {
         try BenchNamespace.with { namespace in
             let directory = try makeDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+            NamespaceRegistry.addPath(directory)
+            defer {
+                try? FileManager.default.removeItem(atPath: directory)
+                NamespaceRegistry.removePath(directory)
+            }
             try writeFiles(directory: directory, namespace: namespace, users: users)
             Thread.sleep(forTimeInterval: 0.5)  // settle: the previous tree is still being freed
 
@@ -101,9 +105,11 @@ enum ColdStartBenchmark {
             daemon.standardError = devNull
             let started = ContinuousClock.now
             try daemon.run()
+            NamespaceRegistry.addChild(daemon.processIdentifier)
             defer {
                 if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM) }
                 daemon.waitUntilExit()
+                NamespaceRegistry.removeChild(daemon.processIdentifier)
             }
             let socket = directory + "/control.sock"
             var timedOut = false

@@ -46,13 +46,17 @@ enum TcBatchBaseline {
     static func run(script: String, in namespace: BenchNamespace, timeout: Double = .infinity) throws -> Outcome {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("tierd-bench-\(getpid())-\(namespace.name)").path
         let scriptPath = base + ".tc", outputPath = base + ".out"
-        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
-            throw BenchFailure("cannot create \(outputPath)")
-        }
+        NamespaceRegistry.addPath(scriptPath)
+        NamespaceRegistry.addPath(outputPath)
         defer {
             try? FileManager.default.removeItem(atPath: scriptPath)
             try? FileManager.default.removeItem(atPath: outputPath)
+            NamespaceRegistry.removePath(scriptPath)
+            NamespaceRegistry.removePath(outputPath)
+        }
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+            throw BenchFailure("cannot create \(outputPath)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -64,6 +68,8 @@ enum TcBatchBaseline {
         process.standardError = output
         let started = ContinuousClock.now
         try process.run()
+        NamespaceRegistry.addChild(process.processIdentifier)
+        defer { NamespaceRegistry.removeChild(process.processIdentifier) }
         var timedOut = false
         while process.isRunning {
             if started.duration(to: .now).seconds > timeout {

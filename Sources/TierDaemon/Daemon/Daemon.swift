@@ -26,6 +26,12 @@ public actor Daemon {
     var feedStats = FeedStatistics()
     /// Set when scores or positions changed since the last snapshot.
     var snapshotDue = false
+    /// Non-nil while `start` scores the journal and the feed backlog: tier changes are then
+    /// counted here (by "from -> to") and logged one by one only at debug level, and `start`
+    /// logs one notice with the counts instead of one line per user (10,000 lines, and a
+    /// good part of a cold start's time, for a 10k-user backlog). `audit.jsonl` still gets
+    /// every change with its reason.
+    var backlogChanges: [String: Int]?
     var lastSnapshotAt: Double
     public let startedAt: Double
 
@@ -81,11 +87,17 @@ public actor Daemon {
     public func start(feedBacklog follower: FeedFileFollower? = nil) throws {
         try enforcer.prepare()
         let replay = try journal.unappliedEvents(parser: FeedLineParser(maxLineLength: 1 << 16))
+        backlogChanges = [:]
         if !replay.isEmpty {
             score(replay, source: .journal)
             logger.info("journal replayed", metadata: ["events": "\(replay.count)"])
         }
         if let follower { readBacklog(follower) }
+        if let counts = backlogChanges, !counts.isEmpty {
+            let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            logger.notice("tier changes from the journal and feed backlog", metadata: ["changes": "\(summary)", "audit": "\(audit.path)"])
+        }
+        backlogChanges = nil
         let changes = engine.advance(to: clock())
         record(changes)
         enforce()
@@ -324,8 +336,15 @@ public actor Daemon {
         guard !changes.isEmpty else { return }
         metrics.tierChanges.increment(by: Int64(changes.count))
         for change in changes {
-            logger.notice(
-                "tier change",
+            let level: Logger.Level
+            if backlogChanges != nil {
+                backlogChanges?["\(change.from) -> \(change.to)", default: 0] += 1
+                level = .debug
+            } else {
+                level = .notice
+            }
+            logger.log(
+                level: level, "tier change",
                 metadata: [
                     "user": "\(change.user)", "from": "\(change.from)", "to": "\(change.to)",
                     "rule": "\(change.rule.rawValue)", "score": "\(change.score.map { "\(Timestamps.rounded($0))" } ?? "none")",
