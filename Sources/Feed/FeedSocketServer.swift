@@ -29,6 +29,7 @@ public final class FeedSocketServer: Sendable {
     private struct Running: Sendable {
         let serverChannel: any Channel
         let acceptLoop: Task<Void, Never>
+        let socketFile: FeedSocketPath?
     }
 
     private typealias Connection = NIOAsyncChannel<ByteBuffer, ByteBuffer>
@@ -74,14 +75,16 @@ public final class FeedSocketServer: Sendable {
         activeConnections.load(ordering: .relaxed)
     }
 
-    /// Binds the socket (replacing a stale socket file, never another kind of file), sets
-    /// its mode, and starts accepting in the background. Returns once it is listening.
+    /// Binds the socket (replacing a stale socket file; never a live socket, which throws
+    /// `FeedSocketPathError.socketInUse`, nor another kind of file), sets its mode, and starts
+    /// accepting in the background. Returns once it is listening.
     public func start() async throws {
         let idleTimeout = TimeAmount(limits.idleTimeout)
+        try FeedSocketPath.clear(path)
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(FeedIdleTimeoutHandler())
@@ -94,18 +97,19 @@ public final class FeedSocketServer: Sendable {
             try? await server.channel.close()
             throw FeedFileError.system(call: "chmod", path: path, errno: error)
         }
+        let socketFile = FeedSocketPath(boundAt: path)
         let task = Task { await self.accept(server) }
-        running.withLock { $0 = Running(serverChannel: server.channel, acceptLoop: task) }
+        running.withLock { $0 = Running(serverChannel: server.channel, acceptLoop: task, socketFile: socketFile) }
     }
 
     /// Stops accepting, ends open connections (without replies), waits for their tasks,
-    /// and removes the socket file.
+    /// and removes the socket file if it is still the one this server bound.
     public func stop() async {
         guard let current = running.withLock({ state -> Running? in defer { state = nil }; return state }) else { return }
         current.acceptLoop.cancel()
         try? await current.serverChannel.close()
         await current.acceptLoop.value
-        unlink(path)
+        current.socketFile?.removeIfUnchanged()
     }
 
     private func accept(_ server: NIOAsyncChannel<Connection, Never>) async {

@@ -12,6 +12,8 @@ struct BenchResults: Codable {
     var feed: FeedResult?
     /// Feed line appended to the file -> class rate visible through netlink, real tierd.
     var feedLatency: FeedLatencyBenchmark.Result?
+    /// Real tierd started on a feed file holding every user's score -> health in sync, vs tc -batch.
+    var coldStart: ColdStartBenchmark.Result?
 }
 
 /// One cold apply: tierd versus `tc -batch` of tierd's layout (floor) and of a flat HTB.

@@ -12,6 +12,8 @@ enum BenchPart: String, ExpressibleByArgument, CaseIterable {
     case feed
     /// Feed line to kernel through a real tierd process (also part of `kernel`).
     case latency
+    /// Cold start of a real tierd process from a 10k-user feed backlog vs tc -batch (also part of `kernel`).
+    case coldStart = "cold-start"
 }
 
 /// The benchmark proper (the default subcommand).
@@ -24,7 +26,7 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Also write the results as JSON to this path.")
     var json: String?
 
-    @Option(help: "Run only one part: kernel, scoring, feed, latency (feed line to kernel through tierd), or of kernel only cold (cold applies) or changes (adoption and one-user changes).")
+    @Option(help: "Run only one part: kernel, scoring, feed, latency (feed line to kernel through tierd), cold-start (tierd from a feed backlog), or of kernel only cold (cold applies) or changes (adoption and one-user changes).")
     var only: BenchPart?
 
     @Option(help: "Stop a flat tc -batch run after this many seconds and report a lower bound.")
@@ -32,6 +34,12 @@ struct BenchRunCommand: ParsableCommand {
 
     @Option(help: "Samples each large-tree latency series takes at least (then up to 10,000 within 30 s). Below 10,000 the rows that create classes stop at 30 s: for a busy machine.")
     var minSamples = 10_000
+
+    @Option(help: "Users in the cold start from a feed backlog row (all throttled).")
+    var coldStartUsers = 10_000
+
+    @Option(help: "Pairs of measurements (tierd, tc floor) in the cold start row; medians are reported.")
+    var coldStartRuns = 1
 
     @Flag(help: "Small sizes for a smoke run (numbers are not comparable with a full run).")
     var quick = false
@@ -41,6 +49,13 @@ struct BenchRunCommand: ParsableCommand {
             throw ValidationError("--sizes must be a comma separated list of user counts between 1 and 60000")
         }
         guard (1...10_000).contains(minSamples) else { throw ValidationError("--min-samples must be between 1 and 10000") }
+
+        guard coldStartUsers > 0 && coldStartUsers <= 60_000 else {
+            throw ValidationError("--cold-start-users must be between 1 and 60000")
+        }
+        guard coldStartRuns > 0 && coldStartRuns <= 20 else {
+            throw ValidationError("--cold-start-runs must be between 1 and 20")
+        }
     }
 
     private var parsedSizes: [Int] {
@@ -89,6 +104,10 @@ struct BenchRunCommand: ParsableCommand {
             guard getuid() == 0 else { throw ValidationError("the latency benchmark needs root (network namespaces)") }
             log("feed line -> kernel latency: the tierd next to tierd-bench (swift build -c release builds both)")
             results.feedLatency = try FeedLatencyBenchmark.run(samples: quick ? 50 : 200)
+        }
+        if parts.contains(.kernel) || parts.contains(.coldStart) {
+            guard getuid() == 0 else { throw ValidationError("the cold start benchmark needs root (network namespaces)") }
+            results.coldStart = try ColdStartBenchmark.run(users: quick ? 1_000 : coldStartUsers, runs: coldStartRuns, log: log)
         }
         results.machine.loadAverageAtEnd = MachineInfo.loadAverage()
         print(BenchTable.render(results))

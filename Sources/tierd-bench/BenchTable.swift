@@ -78,6 +78,19 @@ enum BenchTable {
             out.append(row(["\(latency.samples)", "\(latency.timedOut)", f2(latency.p50Milliseconds), f2(latency.p99Milliseconds),
                             f2(latency.maxMilliseconds), f2(latency.warmUpMilliseconds), "<= 10", pass ? "PASS" : "FAIL"]))
         }
+        if let cold = results.coldStart {
+            out.append("")
+            out.append("Cold start from a \(cold.users)-user feed backlog (tierd process start -> health in sync with all users throttled; seconds)")
+            out.append(row(["users", "tierd", "tc floor", "tierd/floor", "classes", "target", "result"]))
+            out.append(row(["\(cold.users)", (cold.timedOut ? ">" : "") + f3(cold.tierdSeconds), f3(cold.floorSeconds),
+                            String(format: "%.2fx", cold.ratioToFloor), "\(cold.tierdClasses)/\(cold.floorClasses)",
+                            String(format: "<= %.1fx", cold.targetRatio), cold.pass ? "PASS" : "FAIL"]))
+            out.append("  tc floor: tc -batch of the same tree (both directions, ready classes, leaf \(cold.leafQdisc)) in a fresh namespace")
+            if cold.tierdSamples.count > 1 {
+                let list = { (values: [Double]) in values.map(f3).joined(separator: " ") }
+                out.append("  medians of \(cold.tierdSamples.count) runs; tierd: \(list(cold.tierdSamples)); tc floor: \(list(cold.floorSamples))")
+            }
+        }
         return out.joined(separator: "\n")
     }
 

@@ -63,6 +63,8 @@ enum TcBatchBaseline {
         process.standardError = output
         let started = ContinuousClock.now
         try process.run()
+        NamespaceRegistry.addChild(process.processIdentifier)
+        defer { NamespaceRegistry.removeChild(process.processIdentifier) }
         var timedOut = false
         while process.isRunning {
             if started.duration(to: .now).seconds > timeout {

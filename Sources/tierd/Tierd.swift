@@ -9,7 +9,7 @@ struct Tierd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tierd",
         abstract: "Enforce per-user bandwidth tiers with Linux traffic control.",
-        discussion: "Runs in the foreground (systemd Type=notify). Exit codes: 0 ok, 1 failure, 78 configuration error.")
+        discussion: "Runs in the foreground (systemd Type=notify). Exit codes: 0 ok, 1 failure, 75 another tierd already owns this state_dir or device (nothing was changed), 78 configuration error.")
 
     @Option(name: .long, help: "Path of the TOML configuration.")
     var config: String = "/etc/tierd/tierd.toml"

@@ -65,7 +65,7 @@ import TestSupport
             // roff escapes each hyphen of an option as \- .
             #expect(page.contains(option.replacingOccurrences(of: "-", with: "\\-")), "tierd.8 does not document \(option)")
         }
-        for item in ["SIGHUP", "SIGTERM", "78", "69", "77", "/etc/tierd/tierd.toml", "/run/tierd/control.sock", "admin_group"] {
+        for item in ["SIGHUP", "SIGTERM", "75", "78", "69", "77", "/etc/tierd/tierd.toml", "/run/tierd/control.sock", "admin_group"] {
             #expect(page.contains(item), "tierd.8 does not mention \(item)")
         }
         let install = try String(contentsOfFile: Self.repository.appendingPathComponent("scripts/install.sh").path, encoding: .utf8)

@@ -233,6 +233,37 @@ final class BatchRecorder: Sendable {
         #expect(FileManager.default.contents(atPath: regular) == Data("keep".utf8))
     }
 
+    /// A second server (a second tierd) must neither take over nor delete a socket that a
+    /// running server listens on: it refuses, and the running one keeps serving.
+    @Test func liveSocketIsRefusedAndKept() async throws {
+        try await withServer { path, _, recorder in
+            var before = stat()
+            #expect(stat(path, &before) == 0)
+            let second = FeedSocketServer(path: path, parser: FeedLineParser()) { _ in }
+            await #expect(throws: FeedSocketPathError.socketInUse(path: path)) { try await second.start() }
+            await second.stop()
+            var after = stat()
+            #expect(stat(path, &after) == 0)
+            #expect(after.st_ino == before.st_ino)
+            let reply = try await FeedSocketClient.push(lines: ["alice,1"], to: path)
+            #expect(reply.accepted == 1)
+            #expect(recorder.users == ["alice"])
+        }
+    }
+
+    /// Stopping removes the socket file only while it is still the one this server bound.
+    @Test func stopLeavesAReplacedSocketFileAlone() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("feed.sock")
+        let server = FeedSocketServer(path: path, parser: FeedLineParser()) { _ in }
+        try await server.start()
+        // Someone else's file now at the path (as after a stale-file replacement by another process).
+        #expect(rename(path, dir.file("moved.sock")) == 0)
+        _ = FileManager.default.createFile(atPath: path, contents: Data("other".utf8))
+        await server.stop()
+        #expect(FileManager.default.contents(atPath: path) == Data("other".utf8))
+    }
+
     @Test func unreachableSocketIsReportedWithItsErrno() async throws {
         let dir = try TemporaryDirectory()
         await #expect(throws: FeedPushError.cannotConnect(path: dir.file("none.sock"), errno: ENOENT)) {

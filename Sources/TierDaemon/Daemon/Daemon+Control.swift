@@ -2,7 +2,7 @@ import Control
 import Foundation
 import Scoring
 
-/// Answers control requests. Authorization happens before this (see `ControlService`),
+/// Answers control requests. Authorization happens before this (see `DaemonSockets`),
 /// so every method here may assume the peer is allowed to ask.
 extension Daemon {
     public func handle(_ request: ControlRequest, notifier: SystemdNotifier) -> ControlReply {

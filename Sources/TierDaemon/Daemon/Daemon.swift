@@ -26,6 +26,12 @@ public actor Daemon {
     /// Who may ask what over the control socket; read without awaiting this actor (the
     /// control server consults it on every accepted connection).
     public let controlAccess: CurrentAuthorizer
+    /// Non-nil while `start` scores the journal and the feed backlog: tier changes are then
+    /// counted here (by "from -> to") and logged one by one only at debug level, and `start`
+    /// logs one notice with the counts instead of one line per user (10,000 lines, and a
+    /// good part of a cold start's time, for a 10k-user backlog). `audit.jsonl` still gets
+    /// every change with its reason.
+    var backlogChanges: [String: Int]?
     /// The control server's counters, once `ControlService` has started it (for metrics).
     var controlStatistics: (@Sendable () -> ControlServerStatistics)?
     var feedStats = FeedStatistics()
@@ -79,16 +85,30 @@ public actor Daemon {
         }
     }
 
-    /// Creates or adopts the kernel trees and makes them match the restored state.
-    /// Returns only once the kernel matches (or the errors are recorded).
-    public func start() throws {
+    /// Creates or adopts the kernel trees and makes them match what the durable state and
+    /// the feed say, in ONE converge. The journal's unapplied socket events and the feed
+    /// file's backlog (what was written while tierd was down, or before its first start) are
+    /// scored first, so a cold start from a feed naming 10,000 throttled users builds the
+    /// whole tree in one pass, close to `tc -batch` of the same tree, instead of converging
+    /// an empty tree, announcing READY, and then creating classes user by user.
+    ///
+    /// Returns once the kernel matches (or the errors are recorded). `feedBacklog` is left
+    /// at the end of the backlog, for the feed file service to follow from there.
+    public func start(feedBacklog follower: FeedFileFollower? = nil) throws {
         metrics.feedFileUp.set(Double(1))  // until the follower reports a failure
         try enforcer.prepare()
+        backlogChanges = [:]
         let replay = try journal.unappliedEvents(parser: FeedLineParser(maxLineLength: 1 << 16))
         if !replay.isEmpty {
-            apply(replay, source: .journal)
+            score(replay, source: .journal)
             logger.info("journal replayed", metadata: ["events": "\(replay.count)"])
         }
+        if let follower { readBacklog(follower) }
+        if let counts = backlogChanges, !counts.isEmpty {
+            let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            logger.notice("tier changes from the journal and feed backlog", metadata: ["changes": "\(summary)", "audit": "\(audit.path)"])
+        }
+        backlogChanges = nil
         let changes = engine.advance(to: clock())
         writeAudit { log throws(PersistenceError) in try log.flush() }
         record(changes)
@@ -104,12 +124,35 @@ public actor Daemon {
     /// Applies one batch of feed events, records their tier changes, and makes the kernel
     /// follow. The batch's end position is remembered with the scores it produced.
     public func ingest(_ batch: FeedBatch, source: FeedSourceKind) {
+        enforce(changed: take(batch, source: source))
+    }
+
+    /// Scores every line the feed file holds now, without touching the kernel. A file that
+    /// cannot be read is logged and left to the feed file service, which meets the same
+    /// error and reports it as before.
+    private func readBacklog(_ follower: FeedFileFollower) {
+        var events = 0
+        do {
+            while let batch = try follower.readAvailable() {
+                events += batch.events.count
+                take(batch, source: .file)
+            }
+        } catch {
+            logger.error("could not read the feed file backlog", metadata: ["path": "\(follower.path)", "error": "\(error)"])
+        }
+        if events > 0 { logger.info("feed backlog read", metadata: ["events": "\(events)"]) }
+    }
+
+    /// Counts a batch's rejected lines, remembers where it ends and scores its events
+    /// (`score`); the kernel is not touched.
+    @discardableResult
+    func take(_ batch: FeedBatch, source: FeedSourceKind) -> [TierChange] {
         feedStats.record(rejections: batch.rejections, source: source, logger: logger, now: clock())
         for (reason, count) in Dictionary(grouping: batch.rejections, by: \.reason).mapValues(\.count) {
             metrics.feedRejected(reason: reason.rawValue, by: count)
         }
         if source == .file { feedPosition = batch.position }
-        apply(batch.events, source: source, lines: batch.eventLines)
+        return score(batch.events, source: source, lines: batch.eventLines)
     }
 
     /// The file feed's follower could not read its file (`error`), or can again (nil).
@@ -137,6 +180,14 @@ public actor Daemon {
     /// Applies events to the scores, records tier changes and makes the kernel follow.
     /// `lines` (one per event, when known) name the lines of refused events in the log.
     func apply(_ events: [ScoreEvent], source: FeedSourceKind, lines: [Int] = []) {
+        enforce(changed: score(events, source: source, lines: lines))
+    }
+
+    /// Applies events to the scores and records the tier changes (log, audit, counters);
+    /// the kernel is not touched, so start-up can score everything before one converge.
+    /// `lines` (one per event, when known) name the lines of refused events in the log.
+    @discardableResult
+    func score(_ events: [ScoreEvent], source: FeedSourceKind, lines: [Int] = []) -> [TierChange] {
         let now = clock()
         var changes: [TierChange] = []
         var refused: [FeedLineRejection] = []
@@ -167,7 +218,7 @@ public actor Daemon {
         }
         snapshotDue = true
         record(changes)
-        enforce(changed: changes)
+        return changes
     }
 
     /// Makes socket-feed events durable (journal append + fsync), then applies them.
@@ -414,8 +465,15 @@ public actor Daemon {
         guard !changes.isEmpty else { return }
         metrics.tierChanges.increment(by: Int64(changes.count))
         for change in changes {
-            logger.notice(
-                "tier change",
+            let level: Logger.Level
+            if backlogChanges != nil {
+                backlogChanges?["\(change.from) -> \(change.to)", default: 0] += 1
+                level = .debug
+            } else {
+                level = .notice
+            }
+            logger.log(
+                level: level, "tier change",
                 metadata: [
                     "user": "\(change.user)", "from": "\(change.from)", "to": "\(change.to)",
                     "rule": "\(change.rule.rawValue)", "score": "\(change.score.map { "\(Timestamps.rounded($0))" } ?? "none")",

@@ -67,10 +67,11 @@ public final class AuditLog {
         guard !changes.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let formatter = Timestamps.rfc3339Formatter()
         var buffer: [UInt8] = []
         for change in changes {
             let record = Record(
-                time: Timestamps.rfc3339(change.at), user: change.user, from: change.from, to: change.to,
+                time: Timestamps.rfc3339(change.at, using: formatter), user: change.user, from: change.from, to: change.to,
                 score: change.score.map(Timestamps.rounded), rule: change.rule.rawValue, reason: change.reason)
             guard let line = try? encoder.encode(record) else { continue }
             buffer.append(contentsOf: line)

@@ -2,16 +2,15 @@ import Feed
 import FeedParsing
 import ServiceLifecycle
 
-/// Follows the feed file with inotify, from where the last snapshot left off. A problem
-/// with the file is reported to the daemon (health, metrics, log), never thrown: a thrown
-/// error would end the service group and with it the daemon.
+/// Follows the feed file with inotify. The follower was created at start-up and has already
+/// read the backlog (`Daemon.start(feedBacklog:)`), so this continues right after it. A
+/// problem with the file is reported to the daemon (health, metrics, log), never thrown: a
+/// thrown error would end the service group and with it the daemon.
 struct FeedFileService: Service {
     let daemon: Daemon
-    let path: String
-    let parser: FeedLineParser
+    let follower: FeedFileFollower
 
     func run() async throws {
-        let follower = FeedFileFollower(path: path, parser: parser, resumeFrom: await daemon.feedResumePosition())
         do {
             try await cancelWhenGracefulShutdown {
                 try await follower.run(onFailureChange: { await daemon.feedFileChanged($0) }) { batch in
