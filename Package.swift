@@ -107,7 +107,14 @@ let package = Package(
             name: "ScoringTests",
             dependencies: ["Scoring", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "FeedTests", dependencies: ["FeedParsing", "Feed", "Scoring", "TestSupport"]),
+        .testTarget(
+            name: "FeedTests",
+            dependencies: [
+                "FeedParsing", "Feed", "Scoring", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "ControlTests",
             dependencies: ["Control", "tierctl", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]

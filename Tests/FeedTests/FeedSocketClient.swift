@@ -1,3 +1,4 @@
+import Feed
 import NIOCore
 import NIOPosix
 import FeedParsing
@@ -9,8 +10,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Sends lines to the feed socket and waits for the daemon's reply (used by `tierctl push`).
-public enum FeedSocketClient {
+/// Sends lines to the feed socket and waits for the reply: the feed socket server tests' client
+/// (`tierctl push` uses Control's `FeedClient`), kept with the tests that use it.
+enum FeedSocketClient {
     /// The reply is never longer than this (100 itemized errors are ~5 KiB).
     static let maxReplyBytes = 1 << 20
 
