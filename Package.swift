@@ -4,7 +4,7 @@ import PackageDescription
 // Layers import downward only:
 //   tierd, tierctl, tierd-bench  ->  TierDaemon  ->  TrafficControl, Feed, Scoring, Control
 //   TrafficControl -> CNetlink, CLibBPF, CTierdBPF (the only target that touches netlink and BPF)
-//   Feed -> Scoring (event types)
+//   Feed -> FeedParsing, Scoring (event types), Control (socket path rule)
 //   Scoring, Control: no project dependencies; Scoring does no I/O at all.
 let package = Package(
     name: "tierd",
@@ -53,6 +53,8 @@ let package = Package(
             name: "Feed",
             dependencies: [
                 "Scoring", "FeedParsing",
+                // Control: the one rule for claiming a socket path (`SocketPathClaim`).
+                "Control",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -10,18 +10,43 @@ import Musl
 /// not (`socketInUse`: a second tierd must not silently steal the first one's control
 /// socket), nor is any other kind of file (`pathOccupied`). NIO's own
 /// `cleanupExistingSocketFile` removes any socket file, live or not.
-enum SocketPathClaim {
-    static func clear(_ path: String) throws(ControlServerError) {
+public enum SocketPathClaim {
+    /// What is at a socket path, as far as binding it is concerned.
+    public enum State: Equatable, Sendable {
+        /// Nothing: bind away.
+        case free
+        /// A socket file nobody listens on (left by a crash), now removed.
+        case removedStale
+        /// A socket a server accepts connections on: never taken.
+        case live
+        /// Not a socket, or a stale one that could not be removed.
+        case occupied
+        /// The probe itself failed with this errno.
+        case probeFailed(Int32)
+    }
+
+    /// Removes a stale socket file at `path` and says what was there. The one rule for every
+    /// socket tierd binds (control and feed).
+    public static func inspect(_ path: String) -> State {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return }  // nothing there
-        guard info.st_mode & S_IFMT == S_IFSOCK else { throw .pathOccupied(path: path) }
+        guard lstat(path, &info) == 0 else { return .free }
+        guard info.st_mode & S_IFMT == S_IFSOCK else { return .occupied }
         switch probe(path) {
         case 0, EAGAIN, EINPROGRESS:
-            throw .socketInUse(path: path)
+            return .live
         case ECONNREFUSED, ENOENT:
-            if unlink(path) != 0 && errno != ENOENT { throw .pathOccupied(path: path) }
+            return unlink(path) != 0 && errno != ENOENT ? .occupied : .removedStale
         case let code:
-            throw .probeFailed(path: path, errno: code)
+            return .probeFailed(code)
+        }
+    }
+
+    static func clear(_ path: String) throws(ControlServerError) {
+        switch inspect(path) {
+        case .free, .removedStale: return
+        case .live: throw .socketInUse(path: path)
+        case .occupied: throw .pathOccupied(path: path)
+        case .probeFailed(let code): throw .probeFailed(path: path, errno: code)
         }
     }
 

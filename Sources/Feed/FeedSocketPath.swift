@@ -1,3 +1,4 @@
+import Control
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -5,10 +6,10 @@ import Glibc
 /// Frees the feed socket's path for `bind` without ever taking it from a live server, and
 /// removes it at the end only while it is still the socket this server bound.
 ///
-/// The control socket follows the same rule (`SocketPathClaim` in Control, which Feed does
-/// not import): a socket file nobody listens on was left by a crash and is replaced; one that
-/// accepts `connect()` belongs to a running process and is refused (`socketInUse`); any other
-/// kind of file is refused (`pathOccupied`). Before this, the feed server unlinked whatever
+/// The rule is the control socket's (`SocketPathClaim` in Control): a socket file nobody
+/// listens on was left by a crash and is replaced; one that accepts `connect()` belongs to a
+/// running process and is refused (`socketInUse`); any other kind of file is refused
+/// (`pathOccupied`). Before this, the feed server unlinked whatever
 /// socket was there, so a second tierd silently took the running one's feed socket and, on
 /// its way out, deleted it.
 struct FeedSocketPath {
@@ -19,16 +20,11 @@ struct FeedSocketPath {
 
     /// Removes a stale socket file at `path`; throws when the path is live or not a socket.
     static func clear(_ path: String) throws(FeedSocketPathError) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }  // nothing there
-        guard info.st_mode & S_IFMT == S_IFSOCK else { throw .pathOccupied(path: path) }
-        switch probe(path) {
-        case 0, EAGAIN, EINPROGRESS:
-            throw .socketInUse(path: path)
-        case ECONNREFUSED, ENOENT:
-            if unlink(path) != 0 && errno != ENOENT { throw .pathOccupied(path: path) }
-        case let code:
-            throw .probeFailed(path: path, errno: code)
+        switch SocketPathClaim.inspect(path) {
+        case .free, .removedStale: return
+        case .live: throw .socketInUse(path: path)
+        case .occupied: throw .pathOccupied(path: path)
+        case .probeFailed(let code): throw .probeFailed(path: path, errno: code)
         }
     }
 
@@ -47,25 +43,5 @@ struct FeedSocketPath {
         var info = stat()
         guard lstat(path, &info) == 0, UInt64(info.st_dev) == device, UInt64(info.st_ino) == inode else { return }
         unlink(path)
-    }
-
-    /// Connects without blocking; returns 0 when a server accepted, else the errno.
-    private static func probe(_ path: String) -> Int32 {
-        var address = sockaddr_un()
-        guard path.utf8.count < MemoryLayout.size(ofValue: address.sun_path) else { return ENAMETOOLONG }
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return errno }
-        defer { close(fd) }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        return result == 0 ? 0 : errno
     }
 }
