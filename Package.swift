@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "FeedTests",
             dependencies: [
-                "FeedParsing", "Feed", "Scoring", "TestSupport",
+                "FeedParsing", "Feed", "Control", "Scoring", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

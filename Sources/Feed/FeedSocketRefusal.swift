@@ -1,3 +1,4 @@
+import Control
 import FeedParsing
 
 /// A refusal by the feed socket. On the wire it is a whole reply with the reason added,

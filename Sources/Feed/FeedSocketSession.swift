@@ -1,3 +1,4 @@
+import Control
 import FeedParsing
 import Scoring
 
@@ -65,14 +66,14 @@ struct FeedSocketSession {
     /// The reply for everything received; errors in line order (refusals arrive after
     /// the parser's rejections of later lines).
     var reply: FeedPushReply {
-        FeedPushReply(accepted: accepted, rejected: rejected, errors: errors.sorted { $0.line < $1.line })
+        FeedPushReply(accepted: accepted, rejected: rejected, rejections: errors.sorted { $0.line < $1.line })
     }
 
     /// The counts for a refusal after `applied` events were handed over successfully: the
     /// events that were not are counted as rejected, so the two numbers still add up to
     /// every line received.
     func refusalCounts(applied: Int) -> FeedPushReply {
-        FeedPushReply(accepted: applied, rejected: rejected + (accepted - applied), errors: errors)
+        FeedPushReply(accepted: applied, rejected: rejected + (accepted - applied), rejections: errors)
     }
 
     private static func parse(_ line: FeedLineSplitter.Line, _ parser: FeedLineParser) -> FeedLineResult {

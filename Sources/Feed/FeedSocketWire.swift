@@ -1,10 +1,12 @@
+import Control
 import FeedParsing
+
 /// The bytes the feed socket sends. Written by hand rather than with `JSONEncoder`,
 /// which does not keep keys in declaration order on Linux: the contract documents the
 /// reply as `{"accepted":N,"rejected":M,"errors":[...]}` and scripts may match on it.
 enum FeedSocketWire {
     static func line(_ reply: FeedPushReply) -> String {
-        let errors = reply.errors.map { #"{"line":\#($0.line),"reason":"\#($0.reason.rawValue)"}"# }
+        let errors = reply.errors.map { #"{"line":\#($0.line),"reason":"\#(FeedLineEncoder.escaped($0.reason))"}"# }
         return #"{"accepted":\#(reply.accepted),"rejected":\#(reply.rejected),"errors":[\#(errors.joined(separator: ","))]}"# + "\n"
     }
 

@@ -1,3 +1,4 @@
+import Control
 import Feed
 import NIOCore
 import NIOPosix

@@ -1,4 +1,5 @@
 import TestSupport
+import Control
 import Feed
 import FeedParsing
 import Foundation
@@ -57,7 +58,7 @@ final class BatchRecorder: Sendable {
     @Test func clientHelperDecodesTheReply() async throws {
         try await withServer { path, _, recorder in
             let reply = try await FeedSocketClient.push(lines: ["alice,640", "{\"user\":\"bob\",\"score\":NaN}"], to: path)
-            #expect(reply == FeedPushReply(accepted: 1, rejected: 1, errors: [FeedLineRejection(line: 2, reason: .nonFiniteNumber)]))
+            #expect(reply == FeedPushReply(accepted: 1, rejected: 1, rejections: [FeedLineRejection(line: 2, reason: .nonFiniteNumber)]))
             #expect(recorder.users == ["alice"])
             let event = ScoreEvent(user: "carol", change: .delta(-40), timestamp: 1_795_755_600, reason: "abuse-report")
             #expect(try await FeedSocketClient.push(events: [event], to: path) == FeedPushReply(accepted: 1, rejected: 0, errors: []))
@@ -81,7 +82,7 @@ final class BatchRecorder: Sendable {
             }
             #expect(ContinuousClock.now - started < .seconds(5))
             #expect(replies.count == 50)
-            #expect(replies.allSatisfy { $0 == FeedPushReply(accepted: 20, rejected: 1, errors: [FeedLineRejection(line: 21, reason: .notJSONOrCSV)]) })
+            #expect(replies.allSatisfy { $0 == FeedPushReply(accepted: 20, rejected: 1, rejections: [FeedLineRejection(line: 21, reason: .notJSONOrCSV)]) })
             #expect(Set(recorder.users).count == 1000)
             #expect(!recorder.users.contains("stalled"))
             staller.shutdownWrite()
@@ -92,7 +93,7 @@ final class BatchRecorder: Sendable {
     @Test func overLongLineIsRejectedAndTheRestApplied() async throws {
         try await withServer(parser: FeedLineParser(maxLineLength: 100)) { path, _, recorder in
             let reply = try await FeedSocketClient.push(lines: [String(repeating: "x", count: 2_000_000), "alice,1"], to: path)
-            #expect(reply == FeedPushReply(accepted: 1, rejected: 1, errors: [FeedLineRejection(line: 1, reason: .lineTooLong)]))
+            #expect(reply == FeedPushReply(accepted: 1, rejected: 1, rejections: [FeedLineRejection(line: 1, reason: .lineTooLong)]))
             #expect(recorder.users == ["alice"])
         }
     }
@@ -165,7 +166,7 @@ final class BatchRecorder: Sendable {
             #"{"user":"d","score":4,"ts":4070908800}"#,
         ], to: path)
         await server.stop()
-        #expect(reply == FeedPushReply(accepted: 2, rejected: 3, errors: [
+        #expect(reply == FeedPushReply(accepted: 2, rejected: 3, rejections: [
             FeedLineRejection(line: 2, reason: .futureTimestamp), FeedLineRejection(line: 3, reason: .notJSONOrCSV),
             FeedLineRejection(line: 5, reason: .futureTimestamp),
         ]))
