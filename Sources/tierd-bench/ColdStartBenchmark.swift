@@ -147,43 +147,9 @@ enum ColdStartBenchmark {
     /// Config (file feed, no decay/hysteresis/dwell: each score maps straight to its tier),
     /// users file, and the feed backlog: every user scored into "reduced" (`KernelBenchmark.tierA`).
     private static func writeFiles(directory: String, namespace: BenchNamespace, users: [BenchUser]) throws {
-        try """
-            [daemon]
-            control_socket = "\(directory)/control.sock"
-            state_dir = "\(directory)/state"
-            reconcile_interval = "30s"
-
-            [feed]
-            file = "\(directory)/scores.jsonl"
-
-            [scoring]
-            baseline = 1000
-            half_life = "0s"
-            hysteresis = 0
-            min_dwell = "0s"
-            default_tier = "full"
-
-            [network]
-            interface = "\(namespace.device)"
-            ifb = "\(namespace.ifb)"
-            users_file = "users.csv"
-            floor = "256kbit"
-
-            [[tier]]
-            name = "full"
-            min_score = 800
-
-            [[tier]]
-            name = "reduced"
-            min_score = 500
-            download = "\(KernelBenchmark.tierA.0)bit"
-            upload = "\(KernelBenchmark.tierA.1)bit"
-
-            [[tier]]
-            name = "minimal"
-            download = "2mbit"
-            upload = "1mbit"
-            """.write(toFile: directory + "/tierd.toml", atomically: true, encoding: .utf8)
+        try BenchDaemonConfig.text(directory: directory, namespace: namespace, reducedDownload: "\(KernelBenchmark.tierA.0)bit",
+                                   reducedUpload: "\(KernelBenchmark.tierA.1)bit")
+            .write(toFile: directory + "/tierd.toml", atomically: true, encoding: .utf8)
         var csv = "id,addresses,unix_user\n"
         var feed = ""
         csv.reserveCapacity(users.count * 48)

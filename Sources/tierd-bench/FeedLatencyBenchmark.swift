@@ -124,43 +124,8 @@ enum FeedLatencyBenchmark {
 
     /// No decay, hysteresis or dwell: each line moves the user at once.
     private static func writeConfiguration(directory: String, namespace: BenchNamespace) throws {
-        try """
-            [daemon]
-            control_socket = "\(directory)/control.sock"
-            state_dir = "\(directory)/state"
-            reconcile_interval = "30s"
-
-            [feed]
-            file = "\(directory)/scores.jsonl"
-
-            [scoring]
-            baseline = 1000
-            half_life = "0s"
-            hysteresis = 0
-            min_dwell = "0s"
-            default_tier = "full"
-
-            [network]
-            interface = "\(namespace.device)"
-            ifb = "\(namespace.ifb)"
-            users_file = "users.csv"
-            floor = "256kbit"
-
-            [[tier]]
-            name = "full"
-            min_score = 800
-
-            [[tier]]
-            name = "reduced"
-            min_score = 500
-            download = "20mbit"
-            upload = "5mbit"
-
-            [[tier]]
-            name = "minimal"
-            download = "2mbit"
-            upload = "1mbit"
-            """.write(toFile: directory + "/tierd.toml", atomically: true, encoding: .utf8)
+        try BenchDaemonConfig.text(directory: directory, namespace: namespace, reducedDownload: "20mbit", reducedUpload: "5mbit")
+            .write(toFile: directory + "/tierd.toml", atomically: true, encoding: .utf8)
         try "id,addresses,unix_user\nbench,10.200.0.1,\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
         _ = FileManager.default.createFile(atPath: directory + "/scores.jsonl", contents: nil)
     }
