@@ -47,7 +47,7 @@ extension KernelTests {
             let second = makeUsers(11..<12) { _ in (tiers[0], tiers[0]) }[0]
             #expect(try fixture.shaper.apply([second], removing: []).classesCreated == 0)
             let parked = try fixture.shaper.apply([], removing: [users[0].id])
-            #expect(parked.classesDeleted == 0 && parked.entriesDeleted > 0 && parked.errors == [], "\(parked)")
+            #expect(parked.classesDeleted == 0 && parked.classesChanged == 2 && parked.entriesDeleted > 0 && parked.errors == [], "\(parked)")
             users.removeFirst()
             users.append(second)
             _ = try expectExact(fixture.shaper, users, spares: Self.spares)

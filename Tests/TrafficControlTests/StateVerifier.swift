@@ -65,6 +65,11 @@ struct StateVerifier {
         if orphans.count != spares {
             problems.append("\(orphans.count) classes without a user, wanted \(spares) ready ones: \(orphans.map { TCHandle.text($0.handle) })")
         }
+        // A ready class (also one parked after its user left) runs at the shard rate, never
+        // at a tier's: `tc class show` must not mistake it for a user's.
+        for orphan in orphans where orphan.rate != Layout.spareRate || orphan.ceil != Layout.spareRate {
+            problems.append("ready class \(TCHandle.text(orphan.handle)) rate \(orphan.rate)/\(orphan.ceil), wanted the shard rate")
+        }
         for userClass in userClasses {
             let leaves = state.qdiscs.filter { $0.parent == userClass.handle }
             if leaves.count != 1 || leaves.first?.kind != leafKind {

@@ -118,7 +118,10 @@ struct DirectionEngine {
         // Ready classes: the lowest handles are kept (popLast takes from the end).
         spares.sort(by: >)
         while spares.count > spareTarget { deleteClass(spares.removeFirst(), into: &plan) }
-        for handle in spares where !leafIsRight(handle) { addLeaf(to: handle, into: &plan) }
+        for handle in spares {
+            makeReady(handle, into: &plan)
+            if !leafIsRight(handle) { addLeaf(to: handle, into: &plan) }
+        }
         replenish(into: &plan)
         let leftovers = Set(leftoverFilters.map { FilterKey(parent: $0.parent, priority: $0.priority, proto: $0.proto) })
         for key in leftovers.sorted() {
@@ -181,6 +184,7 @@ struct DirectionEngine {
         for prefix in addressesOf.removeValue(forKey: user) ?? [] { unbind(prefix, into: &plan) }
         if spares.count < spareTarget && leafOf[handle] != nil {
             spares.append(handle)
+            makeReady(handle, into: &plan)
             return
         }
         deleteClass(handle, into: &plan)
@@ -194,6 +198,16 @@ struct DirectionEngine {
     }
 
     // MARK: building blocks
+
+    /// Sets a ready class to the shard rate, in place, so that one parked after its user
+    /// left is never mistaken in `tc class show` for a tier's class (and would pass traffic
+    /// unshaped, fail open, should any ever reach it).
+    private mutating func makeReady(_ handle: UInt32, into plan: inout DirectionPlan) {
+        let spec = ClassSpec.user(handle: handle, parent: TCHandle.make(TCHandle.major(handle), 0), rate: Layout.spareRate, mtu: device.mtu)
+        guard classes[handle].map({ !spec.matches($0) }) ?? true else { return }
+        plan.classChanges.append(TCRequests.putClass(device, spec, replace: true))
+        classes[handle] = Self.state(of: spec)
+    }
 
     private mutating func bind(_ prefix: IPPrefix, to handle: UInt32, into plan: inout DirectionPlan) {
         entries[prefix] = handle
