@@ -1,0 +1,173 @@
+import Control
+import TOMLKit
+
+/// Typed, error-collecting access to the value of one key of one TOML table.
+///
+/// WHY not `Codable`: TOMLKit's decoder stops at the first error and rejects an integer
+/// where a `Double` is expected; operators need every error at once and may write
+/// `baseline = 1000` as well as `1000.0`. Each accessor returns nil after recording a
+/// `file:line: message` error when the value is present but wrong, and nil silently
+/// when the key is absent (the caller applies the default or reports it as required).
+struct TOMLValueReader {
+    /// nil when the key is not written.
+    let value: TOMLValueConvertible?
+    /// How the table is named in messages: "daemon" gives "daemon.reconcile_interval".
+    let prefix: String
+    let key: String
+    /// Line of the key, or of its table when the key is not written.
+    let line: Int
+    let diagnostics: ConfigDiagnostics
+
+    /// The key as messages name it: "daemon.reconcile_interval".
+    var name: String { "\(prefix).\(key)" }
+
+    func error(_ problem: String) {
+        diagnostics.add(line: line, "\(name) \(problem)")
+    }
+
+    func string() -> String? {
+        guard let value else { return nil }
+        guard let text = value.string else {
+            error("must be a string, found \(Self.describe(value))")
+            return nil
+        }
+        return text
+    }
+
+    func bool() -> Bool? {
+        guard let value else { return nil }
+        guard let flag = value.bool else {
+            error("must be true or false, found \(Self.describe(value))")
+            return nil
+        }
+        return flag
+    }
+
+    /// A finite number; TOML integers and floats are both accepted.
+    func number() -> Double? {
+        guard let value else { return nil }
+        guard let number = Self.double(value) else {
+            error("must be a number, found \(Self.describe(value))")
+            return nil
+        }
+        guard number.isFinite else {
+            error("must be a finite number, found \(value.debugDescription)")
+            return nil
+        }
+        return number
+    }
+
+    func integer() -> Int? {
+        guard let value else { return nil }
+        guard let integer = value.int else {
+            error("must be an integer, found \(Self.describe(value))")
+            return nil
+        }
+        return integer
+    }
+
+    /// A rate in bit/s: a tc-style string ("20mbit") or a bare number of bit/s.
+    func rate() -> UInt64? {
+        guard let value else { return nil }
+        if let text = value.string {
+            guard let rate = RateParser.parse(text) else {
+                error("has an invalid rate \"\(text)\" (expected a number and one of bit kbit mbit gbit tbit, bps kbps mbps gbps tbps)")
+                return nil
+            }
+            return rate
+        }
+        if let integer = value.int {
+            guard integer >= 0 else {
+                error("must not be negative, found \(integer)")
+                return nil
+            }
+            return UInt64(integer)
+        }
+        if let float = value.double {
+            guard float.isFinite, float >= 0, float < 1.8e19 else {
+                error("must be a non-negative rate, found \(value.debugDescription)")
+                return nil
+            }
+            return UInt64(float.rounded())
+        }
+        error("must be a rate like \"20mbit\", found \(Self.describe(value))")
+        return nil
+    }
+
+    /// A duration in seconds: a string ("15m", "1h30m") or a bare number of seconds.
+    func duration() -> Double? {
+        guard let value else { return nil }
+        if let text = value.string {
+            guard let seconds = DurationParser.parse(text) else {
+                error("has an invalid duration \"\(text)\" (expected e.g. \"30s\", \"15m\", \"1h30m\"; units ms s m h d)")
+                return nil
+            }
+            return seconds
+        }
+        guard let seconds = Self.double(value) else {
+            error("must be a duration like \"30s\", found \(Self.describe(value))")
+            return nil
+        }
+        guard seconds.isFinite, seconds >= 0 else {
+            error("must not be negative, found \(value.debugDescription)")
+            return nil
+        }
+        return seconds
+    }
+
+    func stringArray() -> [String]? {
+        guard let value else { return nil }
+        guard let array = value.array else {
+            error("must be an array of strings, found \(Self.describe(value))")
+            return nil
+        }
+        var strings: [String] = []
+        for element in array {
+            guard let text = element.string else {
+                error("must contain only strings, found \(Self.describe(element))")
+                return nil
+            }
+            strings.append(text)
+        }
+        return strings
+    }
+
+    /// An absolute path.
+    func absolutePath() -> String? {
+        guard let path = string() else { return nil }
+        guard path.hasPrefix("/") else {
+            error("must be an absolute path, found \"\(path)\"")
+            return nil
+        }
+        return path
+    }
+
+    /// An absolute path short enough for a Unix socket's `sun_path`.
+    func socketPath() -> String? {
+        guard let path = absolutePath() else { return nil }
+        let length = path.utf8.count
+        guard length <= ConfigNameRules.maxSocketPathBytes else {
+            error("is too long for a Unix socket path (\(length) bytes, at most \(ConfigNameRules.maxSocketPathBytes))")
+            return nil
+        }
+        return path
+    }
+
+    /// A TOML integer or float as a Double.
+    private static func double(_ value: TOMLValueConvertible) -> Double? {
+        value.int.map(Double.init) ?? value.double
+    }
+
+    /// "integer 5", "boolean", "a table": what the operator wrote, for messages.
+    static func describe(_ value: TOMLValueConvertible) -> String {
+        switch value.type {
+        case .table: "a table"
+        case .array: "an array"
+        case .string: "string \(value.debugDescription)"
+        case .int: "integer \(value.debugDescription)"
+        case .double: "number \(value.debugDescription)"
+        case .bool: "boolean \(value.debugDescription)"
+        case .date, .time, .dateTime: "date/time \(value.debugDescription)"
+        }
+    }
+}
