@@ -8,20 +8,12 @@ enum DaemonSectionKeys {
             if let socket = value.socketPath() { section.controlSocket = socket }
         },
         ConfigKey("admin_group") { value, _, section in
-            guard let group = value.string() else { return }
-            if group.isEmpty {
-                value.error("must not be empty (omit it to allow only root)")
-            } else {
-                section.adminGroup = group
-            }
+            let group = value.accepted(value.string(), if: { !$0.isEmpty }, else: { _ in "must not be empty (omit it to allow only root)" })
+            if let group { section.adminGroup = group }
         },
         ConfigKey("reconcile_interval") { value, _, section in
-            guard let interval = value.duration() else { return }
-            if interval > 0 {
-                section.reconcileInterval = interval
-            } else {
-                value.error("must be greater than 0s")
-            }
+            let interval = value.accepted(value.duration(), if: { $0 > 0 }, else: { _ in "must be greater than 0s" })
+            if let interval { section.reconcileInterval = interval }
         },
     ])
 }

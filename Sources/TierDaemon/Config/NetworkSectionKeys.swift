@@ -4,12 +4,10 @@
 enum NetworkSectionKeys {
     static let table = ConfigKeyTable<NetworkSection>("network", [
         ConfigKey("interface", required: true, restartOnly: \.network.interface) { value, _, section in
-            guard let interface = value.string() else { return }
-            if ConfigNameRules.isValidInterfaceName(interface) {
-                section.interface = interface
-            } else {
-                value.error("\"\(interface)\" is not a valid interface name (\(ConfigNameRules.interfaceNameRule))")
-            }
+            let interface = value.accepted(value.string(), if: ConfigNameRules.isValidInterfaceName, else: {
+                "\"\($0)\" is not a valid interface name (\(ConfigNameRules.interfaceNameRule))"
+            })
+            if let interface { section.interface = interface }
         },
         ConfigKey("ifb", restartOnly: \.network.ifb) { value, _, section in
             guard let ifb = value.string() else { return }
@@ -22,12 +20,8 @@ enum NetworkSectionKeys {
             }
         },
         ConfigKey("users_file", required: true) { value, context, section in
-            guard let usersFile = value.string() else { return }
-            if usersFile.isEmpty {
-                value.error("must not be empty")
-            } else {
-                section.usersFile = context.resolver.resolve(usersFile)
-            }
+            let usersFile = value.accepted(value.string(), if: { !$0.isEmpty }, else: { _ in "must not be empty" })
+            if let usersFile { section.usersFile = context.resolver.resolve(usersFile) }
         },
         ConfigKey("floor") { value, _, section in
             if let floor = value.rate() { section.floor = floor }
@@ -36,20 +30,16 @@ enum NetworkSectionKeys {
             if let takeover = value.bool() { section.takeover = takeover }
         },
         ConfigKey("namespace", restartOnly: \.network.namespace) { value, _, section in
-            guard let namespace = value.string() else { return }
-            if ConfigNameRules.isValidNamespaceName(namespace) {
-                section.namespace = namespace
-            } else {
-                value.error("\"\(namespace)\" is not a valid network namespace name")
-            }
+            let namespace = value.accepted(value.string(), if: ConfigNameRules.isValidNamespaceName, else: {
+                "\"\($0)\" is not a valid network namespace name"
+            })
+            if let namespace { section.namespace = namespace }
         },
         ConfigKey("spare_classes", restartOnly: \.network.spareClasses) { value, _, section in
-            guard let spares = value.integer() else { return }
-            if (0...NetworkSection.maxSpareClasses).contains(spares) {
-                section.spareClasses = spares
-            } else {
-                value.error("must be between 0 and \(NetworkSection.maxSpareClasses), found \(spares)")
-            }
+            let spares = value.accepted(value.integer(), if: (0...NetworkSection.maxSpareClasses).contains, else: {
+                "must be between 0 and \(NetworkSection.maxSpareClasses), found \($0)"
+            })
+            if let spares { section.spareClasses = spares }
         },
     ])
 }

@@ -10,12 +10,10 @@ enum ScoringSectionKeys {
             if let halfLife = value.duration() { section.halfLife = halfLife }
         },
         ConfigKey("hysteresis") { value, _, section in
-            guard let hysteresis = value.number() else { return }
-            if hysteresis >= 0 {
-                section.hysteresis = hysteresis
-            } else {
-                value.error("must not be negative, found \(ScoreText.format(hysteresis))")
-            }
+            let hysteresis = value.accepted(value.number(), if: { $0 >= 0 }, else: {
+                "must not be negative, found \(ScoreText.format($0))"
+            })
+            if let hysteresis { section.hysteresis = hysteresis }
         },
         ConfigKey("min_dwell") { value, _, section in
             if let minDwell = value.duration() { section.minDwell = minDwell }

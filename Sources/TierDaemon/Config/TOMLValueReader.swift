@@ -25,45 +25,28 @@ struct TOMLValueReader {
         diagnostics.add(line: line, "\(name) \(problem)")
     }
 
-    func string() -> String? {
+    /// The value as `convert` reads it; nil after reporting "`expected`, found ..." when
+    /// it cannot.
+    private func typed<Value>(_ convert: (TOMLValueConvertible) -> Value?, _ expected: String) -> Value? {
         guard let value else { return nil }
-        guard let text = value.string else {
-            error("must be a string, found \(Self.describe(value))")
+        guard let converted = convert(value) else {
+            error("\(expected), found \(Self.describe(value))")
             return nil
         }
-        return text
+        return converted
     }
 
-    func bool() -> Bool? {
-        guard let value else { return nil }
-        guard let flag = value.bool else {
-            error("must be true or false, found \(Self.describe(value))")
-            return nil
-        }
-        return flag
-    }
+    func string() -> String? { typed({ $0.string }, "must be a string") }
+
+    func bool() -> Bool? { typed({ $0.bool }, "must be true or false") }
+
+    func integer() -> Int? { typed({ $0.int }, "must be an integer") }
 
     /// A finite number; TOML integers and floats are both accepted.
     func number() -> Double? {
-        guard let value else { return nil }
-        guard let number = Self.double(value) else {
-            error("must be a number, found \(Self.describe(value))")
-            return nil
-        }
-        guard number.isFinite else {
-            error("must be a finite number, found \(value.debugDescription)")
-            return nil
-        }
-        return number
-    }
-
-    func integer() -> Int? {
-        guard let value else { return nil }
-        guard let integer = value.int else {
-            error("must be an integer, found \(Self.describe(value))")
-            return nil
-        }
-        return integer
+        accepted(typed(Self.double, "must be a number"), if: \.isFinite, else: {
+            "must be a finite number, found \($0)"
+        })
     }
 
     /// A rate in bit/s: a tc-style string ("20mbit") or a bare number of bit/s.
@@ -116,11 +99,7 @@ struct TOMLValueReader {
     }
 
     func stringArray() -> [String]? {
-        guard let value else { return nil }
-        guard let array = value.array else {
-            error("must be an array of strings, found \(Self.describe(value))")
-            return nil
-        }
+        guard let array = typed({ $0.array }, "must be an array of strings") else { return nil }
         var strings: [String] = []
         for element in array {
             guard let text = element.string else {
@@ -132,25 +111,27 @@ struct TOMLValueReader {
         return strings
     }
 
-    /// An absolute path.
-    func absolutePath() -> String? {
-        guard let path = string() else { return nil }
-        guard path.hasPrefix("/") else {
-            error("must be an absolute path, found \"\(path)\"")
+    /// `read` (one of the accessors' results) if it passes `isValid`; otherwise nil after
+    /// reporting `problem` about it.
+    func accepted<Value>(_ read: Value?, if isValid: (Value) -> Bool, else problem: (Value) -> String) -> Value? {
+        guard let read else { return nil }
+        guard isValid(read) else {
+            error(problem(read))
             return nil
         }
-        return path
+        return read
+    }
+
+    /// An absolute path.
+    func absolutePath() -> String? {
+        accepted(string(), if: { $0.hasPrefix("/") }, else: { "must be an absolute path, found \"\($0)\"" })
     }
 
     /// An absolute path short enough for a Unix socket's `sun_path`.
     func socketPath() -> String? {
-        guard let path = absolutePath() else { return nil }
-        let length = path.utf8.count
-        guard length <= ConfigNameRules.maxSocketPathBytes else {
-            error("is too long for a Unix socket path (\(length) bytes, at most \(ConfigNameRules.maxSocketPathBytes))")
-            return nil
-        }
-        return path
+        accepted(absolutePath(), if: { $0.utf8.count <= ConfigNameRules.maxSocketPathBytes }, else: {
+            "is too long for a Unix socket path (\($0.utf8.count) bytes, at most \(ConfigNameRules.maxSocketPathBytes))"
+        })
     }
 
     /// A TOML integer or float as a Double.

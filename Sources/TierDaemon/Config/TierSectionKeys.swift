@@ -14,12 +14,9 @@ enum TierSectionKeys {
 
     static let table = ConfigKeyTable<Draft>("tier", arrayOfTables: true, [
         ConfigKey("name", required: true) { value, _, tier in
-            guard let name = value.string() else { return }
-            if ConfigNameRules.isValidTierName(name) {
-                tier.name = name
-            } else {
-                value.error("\"\(name)\" is invalid (\(ConfigNameRules.tierNameRule))")
-            }
+            tier.name = value.accepted(value.string(), if: ConfigNameRules.isValidTierName, else: {
+                "\"\($0)\" is invalid (\(ConfigNameRules.tierNameRule))"
+            })
         },
         ConfigKey("min_score") { value, _, tier in
             tier.hasMinScore = true
@@ -35,15 +32,11 @@ enum TierSectionKeys {
 
     /// A direction's ceiling: positive and at least the floor.
     private static func ceiling(_ value: TOMLValueReader, floor: UInt64) -> UInt64? {
-        guard let rate = value.rate() else { return nil }
-        if rate == 0 {
-            value.error("must be greater than 0 (omit it to leave \(value.key) unthrottled)")
-            return nil
-        }
-        if rate < floor {
-            value.error("\(RateParser.format(rate)) is below network.floor \(RateParser.format(floor))")
-            return nil
-        }
-        return rate
+        let rate = value.accepted(value.rate(), if: { $0 > 0 }, else: { _ in
+            "must be greater than 0 (omit it to leave \(value.key) unthrottled)"
+        })
+        return value.accepted(rate, if: { $0 >= floor }, else: {
+            "\(RateParser.format($0)) is below network.floor \(RateParser.format(floor))"
+        })
     }
 }
