@@ -44,6 +44,14 @@ import Testing
             + "[[tier]]\n" + lines("tier") + "[[tier]]\nname = \"minimal\"\n"
     }
 
+    /// The configuration written from `values`, without the tiers' lines (which an added
+    /// key moves).
+    static func load(_ values: [String: String]) throws -> DaemonConfiguration {
+        var configuration = try ConfigFixture.load(text(values))
+        for position in configuration.tiers.indices { configuration.tiers[position].line = 0 }
+        return configuration
+    }
+
     @Test func everyDeclaredKeyHasASampleAndNoSampleIsUndeclared() {
         #expect(Set(Self.declared.map(\.name)) == Set(Self.samples.keys))
         #expect(Set(Self.declared.map(\.name)).count == Self.declared.count, "a key declared twice")
@@ -51,8 +59,8 @@ import Testing
 
     @Test(arguments: declared)
     func everyKeyIsReadAndReloadsAsDeclared(key: String, restartOnly: Bool) throws {
-        let before = try ConfigFixture.load(Self.text(Self.base))
-        let after = try ConfigFixture.load(Self.text(Self.base.merging([key: Self.samples[key]!]) { $1 }))
+        let before = try Self.load(Self.base)
+        let after = try Self.load(Self.base.merging([key: Self.samples[key]!]) { $1 })
         #expect(before != after, "\(key) = \(Self.samples[key]!) changed nothing")
         #expect(before.restartOnlyChanges(to: after) == (restartOnly ? [key] : []))
     }

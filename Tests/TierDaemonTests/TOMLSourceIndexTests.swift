@@ -121,11 +121,13 @@ import Testing
             two""""
             b = '''x
             ''''
-            c = 1
+            c = ["""x"""", "y"]
+            d = 1
             """#)
         #expect(index.line(of: ["a"]) == 1)
         #expect(index.line(of: ["b"]) == 3)
-        #expect(index.line(of: ["c"]) == 5, "extra closing quotes belong to the content")
+        #expect(index.line(of: ["c"]) == 5)
+        #expect(index.line(of: ["d"]) == 6, "extra closing quotes belong to the content")
     }
 
     @Test func commentsAfterHeadersAndValuesHideNothing() {
