@@ -53,25 +53,14 @@ struct TOMLValueReader {
     func rate() -> UInt64? {
         guard let value else { return nil }
         if let text = value.string {
-            guard let rate = RateParser.parse(text) else {
-                error("has an invalid rate \"\(text)\" (expected a number and one of bit kbit mbit gbit tbit, bps kbps mbps gbps tbps)")
-                return nil
-            }
-            return rate
+            return reported(RateParser.parse(text), else: "has an invalid rate \"\(text)\" (expected a number and one of bit kbit mbit gbit tbit, bps kbps mbps gbps tbps)")
         }
         if let integer = value.int {
-            guard integer >= 0 else {
-                error("must not be negative, found \(integer)")
-                return nil
-            }
-            return UInt64(integer)
+            return reported(integer >= 0 ? UInt64(integer) : nil, else: "must not be negative, found \(integer)")
         }
         if let float = value.double {
-            guard float.isFinite, float >= 0, float < 1.8e19 else {
-                error("must be a non-negative rate, found \(value.debugDescription)")
-                return nil
-            }
-            return UInt64(float.rounded())
+            let valid = float.isFinite && float >= 0 && float < 1.8e19
+            return reported(valid ? UInt64(float.rounded()) : nil, else: "must be a non-negative rate, found \(value.debugDescription)")
         }
         error("must be a rate like \"20mbit\", found \(Self.describe(value))")
         return nil
@@ -81,21 +70,11 @@ struct TOMLValueReader {
     func duration() -> Double? {
         guard let value else { return nil }
         if let text = value.string {
-            guard let seconds = DurationParser.parse(text) else {
-                error("has an invalid duration \"\(text)\" (expected e.g. \"30s\", \"15m\", \"1h30m\"; units ms s m h d)")
-                return nil
-            }
-            return seconds
+            return reported(DurationParser.parse(text), else: "has an invalid duration \"\(text)\" (expected e.g. \"30s\", \"15m\", \"1h30m\"; units ms s m h d)")
         }
-        guard let seconds = Self.double(value) else {
-            error("must be a duration like \"30s\", found \(Self.describe(value))")
-            return nil
-        }
-        guard seconds.isFinite, seconds >= 0 else {
-            error("must not be negative, found \(value.debugDescription)")
-            return nil
-        }
-        return seconds
+        return accepted(typed(Self.double, "must be a duration like \"30s\""), if: { $0.isFinite && $0 >= 0 }, else: { _ in
+            "must not be negative, found \(value.debugDescription)"
+        })
     }
 
     func stringArray() -> [String]? {
@@ -120,6 +99,12 @@ struct TOMLValueReader {
             return nil
         }
         return read
+    }
+
+    /// `result`, or nil after reporting `problem` when there is none.
+    private func reported<Value>(_ result: Value?, else problem: @autoclosure () -> String) -> Value? {
+        if result == nil { error(problem()) }
+        return result
     }
 
     /// An absolute path.
