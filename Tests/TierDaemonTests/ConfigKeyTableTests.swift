@@ -1,3 +1,4 @@
+import TOMLKit
 import Testing
 @testable import TierDaemon
 
@@ -84,5 +85,38 @@ import Testing
         #expect(errors.count == 1 && errors.first?.hasSuffix(
             "unknown key \"\(typo)\" in \(heading) (did you mean \"\(name)\"?)"
         ) == true, "\(errors)")
+    }
+
+    /// An array of tables inside a section (what `[[network.interface]]` will be) is a
+    /// key table of its own, read by the key that holds it, with lines per element.
+    @Test func aNestedArrayOfTablesIsReadPerElementWithItsLines() throws {
+        let text = """
+            [network]
+            [[network.interface]]
+            name = "eth1"
+            [[network.interface]]
+            name = "eth 2"
+            ifbb = "x"
+            """
+        let entries = ConfigKeyTable<String?>("network.interface", arrayOfTables: true, [
+            ConfigKey("name", required: true) { value, _, name in
+                name = value.accepted(value.string(), if: ConfigNameRules.isValidInterfaceName, else: { "\"\($0)\" is invalid" })
+            },
+            ConfigKey("ifb") { _, _, _ in },
+        ])
+        let diagnostics = ConfigDiagnostics(file: ConfigFixture.path)
+        let context = ConfigReadContext(
+            index: TOMLSourceIndex(text: text), diagnostics: diagnostics,
+            resolver: ConfigPathResolver(configPath: ConfigFixture.path)
+        )
+        let network = try #require(try TOMLTable(string: text)["network"]?.table)
+        let interfaces = try #require(network["interface"])
+        let read = try #require(entries.readElements(interfaces, at: ["network", "interface"], context: context, draft: nil))
+        #expect(read.map(\.draft) == ["eth1", nil])
+        #expect(read.map(\.path) == [["network", "interface", "[0]"], ["network", "interface", "[1]"]])
+        #expect(diagnostics.sortedErrors.map(\.description) == [
+            "\(ConfigFixture.path):5: network.interface.name \"eth 2\" is invalid",
+            "\(ConfigFixture.path):6: unknown key \"ifbb\" in [[network.interface]] (did you mean \"ifb\"?)",
+        ])
     }
 }
