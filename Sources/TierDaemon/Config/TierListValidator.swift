@@ -30,7 +30,7 @@ struct TierListValidator {
         for violation in TierListViolation.find(in: ranked.map { definitions[$0] }) {
             switch violation {
             case .duplicateName:
-                continue
+                continue  // reported above, over every tier
             case .missingCatchAll:
                 let lowest = written.indices.min { (written[$0].draft.minScore ?? .infinity) < (written[$1].draft.minScore ?? .infinity) }
                 if let lowest {
@@ -41,10 +41,11 @@ struct TierListValidator {
                 diagnostics.add(line: line(position), "tier \"\(labels[position])\" has no min_score, but tier \"\(labels[first])\" (line \(line(first))) is already the catch-all: only the lowest tier may omit min_score")
             case .sameMinScore(let at, let first):
                 let (position, first) = (ranked[at], ranked[first])
-                let minScore = ScoreText.format(written[position].draft.minScore ?? 0)
+                guard let minScore = definitions[position].minScore.map(ScoreText.format) else { continue }
                 diagnostics.add(line: line(position, "min_score"), "tier.min_score \(minScore) of tier \"\(labels[position])\" is the same as tier \"\(labels[first])\" (line \(line(first))): thresholds must differ")
             }
         }
+        // Configured: the tiers whose own name stands (usable, and not a repeat).
         let tiers = written.indices.filter { labels[$0] == written[$0].draft.name }.map { position in
             let draft = written[position].draft
             return TierSection(name: labels[position], minScore: draft.minScore, download: draft.download, upload: draft.upload, line: line(position))
