@@ -48,19 +48,13 @@ public struct ScoringPolicy: Sendable, Equatable {
         guard maxFutureSkew.isFinite, maxFutureSkew >= 0 else { throw .invalidValue(field: "max_future_skew", value: maxFutureSkew) }
         guard !tiers.isEmpty else { throw .noTiers }
         guard tiers.count <= Int(UInt8.max) else { throw .tooManyTiers(tiers.count) }
-        var seen = Set<String>()
         for tier in tiers {
-            guard seen.insert(tier.name).inserted else { throw .duplicateTierName(tier.name) }
             if let m = tier.minScore, !m.isFinite { throw .invalidValue(field: "min_score of \(tier.name)", value: m) }
         }
+        if let violation = TierListViolation.find(in: tiers).first { throw violation.policyError(in: tiers) }
         let catchAll = tiers.filter { $0.minScore == nil }
-        guard !catchAll.isEmpty else { throw .missingCatchAll }
-        guard catchAll.count == 1 else { throw .multipleCatchAll(catchAll.map(\.name)) }
         let ranked = tiers.filter { $0.minScore != nil }.sorted { $0.minScore! > $1.minScore! }
-        for (a, b) in zip(ranked, ranked.dropFirst()) where a.minScore == b.minScore {
-            throw .overlappingThresholds(a.name, b.name)
-        }
-        guard seen.contains(defaultTier) else { throw .unknownDefaultTier(defaultTier) }
+        guard tiers.contains(where: { $0.name == defaultTier }) else { throw .unknownDefaultTier(defaultTier) }
         self.baseline = baseline
         self.halfLife = halfLife
         self.hysteresis = hysteresis

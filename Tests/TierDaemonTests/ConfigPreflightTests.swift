@@ -31,6 +31,6 @@ struct ConfigPreflightTests {
             ü\"\"\",
             ]
             """
-        #expect(TOMLPreflight.check(text) == nil)
+        #expect(TOMLSourceIndex(text: text).problem == nil)
     }
 }

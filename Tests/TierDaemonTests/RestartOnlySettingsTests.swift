@@ -7,11 +7,11 @@ import Testing
     @Test func changedIdentitiesAreNamedAndOthersAreNot() throws {
         let old = try ConfigFixture.load(ConfigFixture.minimal)
         var new = old
-        #expect(Daemon.restartOnlyChanges(from: old, to: new) == [])
+        #expect(old.restartOnlyChanges(to: new) == [])
         new.network.floor = 1_000_000
-        #expect(Daemon.restartOnlyChanges(from: old, to: new) == [], "tiers and the floor reload live")
+        #expect(old.restartOnlyChanges(to: new) == [], "tiers and the floor reload live")
         new.network.spareClasses = 0
         new.network.ifb = "ifb-other"
-        #expect(Daemon.restartOnlyChanges(from: old, to: new) == ["network.ifb", "network.spare_classes"])
+        #expect(old.restartOnlyChanges(to: new) == ["network.ifb", "network.spare_classes"])
     }
 }

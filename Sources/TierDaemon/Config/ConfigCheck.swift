@@ -20,10 +20,8 @@ public enum ConfigCheck {
         configPath: String, directoryState: (String) -> SocketDirectoryCheck.DirectoryState
     ) -> (exitCode: Int32, output: String) {
         let evaluation: ConfigLoader.Evaluation
-        var text = ""
         switch TextFileReader.read(path: configPath) {
-        case .success(let read):
-            text = read
+        case .success(let text):
             evaluation = ConfigLoader.evaluate(text: text, path: configPath)
         case .failure(let error):
             evaluation = ConfigLoader.Evaluation(configuration: nil, errors: [error], usersFile: nil)
@@ -31,8 +29,8 @@ public enum ConfigCheck {
         var errors = evaluation.errors
         var users: [UserRecord] = []
         var warnings: [String] = []
-        if let configuration = evaluation.configuration {
-            let directories = SocketDirectoryCheck.check(configuration, locator: TOMLKeyLocator(text: text), state: directoryState)
+        if let configuration = evaluation.configuration, let index = evaluation.index {
+            let directories = SocketDirectoryCheck.check(configuration, index: index, state: directoryState)
             errors += directories.errors
             warnings += directories.warnings
         }

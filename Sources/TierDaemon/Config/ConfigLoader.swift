@@ -31,15 +31,19 @@ public enum ConfigLoader {
         var errors: [ConfigError]
         /// Resolved `network.users_file` if it could be read from the config.
         var usersFile: String?
+        /// Where the text's keys are written, for checks after loading; nil when the text
+        /// could not be read or parsed.
+        var index: TOMLSourceIndex?
     }
 
     static let sections: Set<String> = ["daemon", "feed", "scoring", "network", "tier"]
 
     static func evaluate(text: String, path: String) -> Evaluation {
         let diagnostics = ConfigDiagnostics(file: path)
-        if let problem = TOMLPreflight.check(text) {
+        let index = TOMLSourceIndex(text: text)
+        if let problem = index.problem {
             diagnostics.add(line: problem.line, "syntax error: \(problem.message)")
-            return Evaluation(configuration: nil, errors: diagnostics.sortedErrors, usersFile: nil)
+            return Evaluation(configuration: nil, errors: diagnostics.sortedErrors)
         }
         let root: TOMLTable
         do {
@@ -49,64 +53,49 @@ public enum ConfigLoader {
                 line: error.source.begin.line,
                 "syntax error: \(error.description) (column \(error.source.begin.column))"
             )
-            return Evaluation(configuration: nil, errors: diagnostics.sortedErrors, usersFile: nil)
+            return Evaluation(configuration: nil, errors: diagnostics.sortedErrors)
         } catch {
             diagnostics.add(line: 0, "syntax error: \(error)")
-            return Evaluation(configuration: nil, errors: diagnostics.sortedErrors, usersFile: nil)
+            return Evaluation(configuration: nil, errors: diagnostics.sortedErrors)
         }
-        let locator = TOMLKeyLocator(text: text)
-        let resolver = ConfigPathResolver(configPath: path)
+        var context = ConfigReadContext(index: index, diagnostics: diagnostics, resolver: ConfigPathResolver(configPath: path))
 
         for key in root.keys.sorted() where !sections.contains(key) {
-            reportUnknownTopLevel(key, value: root[key], line: locator.nearestLine(of: [key]), diagnostics: diagnostics)
+            reportUnknownTopLevel(key, value: root[key], line: index.nearestLine(of: [key]), diagnostics: diagnostics)
         }
 
-        func section(_ name: String) -> TOMLTableReader {
-            let line = locator.nearestLine(of: [name])
+        func section<Draft>(_ keys: ConfigKeyTable<Draft>, _ draft: Draft) -> Draft {
+            var draft = draft
             var table = TOMLTable()
-            if let value = root[name] {
+            if let value = root[keys.prefix] {
                 if let found = value.table {
                     table = found
                 } else {
-                    diagnostics.add(line: line, "\(name) must be a table: write [\(name)]")
+                    diagnostics.add(line: index.nearestLine(of: [keys.prefix]), "\(keys.prefix) must be a table: write [\(keys.prefix)]")
                 }
             }
-            return TOMLTableReader(
-                table: table, path: [name], prefix: name, heading: "[\(name)]",
-                locator: locator, diagnostics: diagnostics
-            )
+            keys.read(table, at: [keys.prefix], into: &draft, context: context)
+            return draft
         }
 
-        let parser = ConfigSectionParser(diagnostics: diagnostics, resolver: resolver)
-        let daemon = parser.daemon(section("daemon"))
-        let feed = parser.feed(section("feed"))
-        let network = parser.network(section("network"))
-        let tierReaders = tierTables(root: root, locator: locator, diagnostics: diagnostics)
-        let tiers = TierListValidator(diagnostics: diagnostics, floor: network.floor)
-            .validate(tierReaders)
-        let scoring = parser.scoring(section("scoring"), tiers: tiers)
+        let daemon = section(DaemonSectionKeys.table, DaemonSection())
+        let feed = section(FeedSectionKeys.table, FeedSection())
+        let network = section(NetworkSectionKeys.table, NetworkSection(interface: "", usersFile: ""))
+        context.floor = network.floor
+        context.tiers = TierListValidator(diagnostics: diagnostics, index: index)
+            .validate(tierTables(root: root, context: context))
+        let scoring = section(ScoringSectionKeys.table, ScoringSection(defaultTier: context.tiers.first?.name ?? ""))
 
         let errors = diagnostics.sortedErrors
-        guard errors.isEmpty, let interface = network.interface, let usersFile = network.usersFile,
-              let defaultTier = scoring.defaultTier
-        else {
-            return Evaluation(configuration: nil, errors: errors, usersFile: network.usersFile)
+        let usersFile = network.usersFile.isEmpty ? nil : network.usersFile
+        guard errors.isEmpty else {
+            return Evaluation(configuration: nil, errors: errors, usersFile: usersFile, index: index)
         }
         let configuration = DaemonConfiguration(
-            daemon: daemon,
-            feed: feed,
-            scoring: ScoringSection(
-                baseline: scoring.baseline, halfLife: scoring.halfLife, hysteresis: scoring.hysteresis,
-                minDwell: scoring.minDwell, defaultTier: defaultTier, exempt: scoring.exempt
-            ),
-            network: NetworkSection(
-                interface: interface, ifb: network.ifb, usersFile: usersFile, floor: network.floor,
-                takeover: network.takeover, namespace: network.namespace, spareClasses: network.spareClasses
-            ),
-            tiers: tiers,
-            sourcePath: resolver.configPath
+            daemon: daemon, feed: feed, scoring: scoring, network: network,
+            tiers: context.tiers, sourcePath: context.resolver.configPath
         )
-        return Evaluation(configuration: configuration, errors: [], usersFile: usersFile)
+        return Evaluation(configuration: configuration, errors: [], usersFile: usersFile, index: index)
     }
 
     /// An unknown `[table]`, `[[array]]` or bare key at the top level, with a hint when
@@ -127,33 +116,17 @@ public enum ConfigLoader {
         }
     }
 
-    /// Readers for each `[[tier]]`, reporting a `[tier]` written as a plain table.
-    private static func tierTables(
-        root: TOMLTable, locator: TOMLKeyLocator, diagnostics: ConfigDiagnostics
-    ) -> [TOMLTableReader] {
+    /// Each `[[tier]]` read; at least one is required.
+    private static func tierTables(root: TOMLTable, context: ConfigReadContext) -> [TierListValidator.WrittenTier] {
         guard let value = root["tier"] else {
-            diagnostics.add(line: 0, "at least one [[tier]] is required")
+            context.diagnostics.add(line: 0, "at least one [[tier]] is required")
             return []
         }
-        guard let array = value.array else {
-            diagnostics.add(line: locator.nearestLine(of: ["tier"]), "tier must be an array of tables: write [[tier]], not [tier]")
-            return []
+        guard let tiers = TierSectionKeys.table.readElements(value, at: ["tier"], context: context, draft: TierSectionKeys.Draft())
+        else { return [] }
+        if tiers.isEmpty && value.array?.isEmpty == true {
+            context.diagnostics.add(line: context.index.nearestLine(of: ["tier"]), "at least one [[tier]] is required")
         }
-        var readers: [TOMLTableReader] = []
-        for (index, element) in array.enumerated() {
-            let path = ["tier", "[\(index)]"]
-            guard let table = element.table else {
-                diagnostics.add(line: locator.nearestLine(of: path), "tier must be an array of tables: write [[tier]]")
-                continue
-            }
-            readers.append(TOMLTableReader(
-                table: table, path: path, prefix: "tier", heading: "[[tier]]",
-                locator: locator, diagnostics: diagnostics
-            ))
-        }
-        if readers.isEmpty && array.isEmpty {
-            diagnostics.add(line: locator.nearestLine(of: ["tier"]), "at least one [[tier]] is required")
-        }
-        return readers
+        return tiers
     }
 }

@@ -30,4 +30,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public func tier(named name: String) -> TierSection? {
         tiers.first { $0.name == name }
     }
+
+    /// The keys a reload refuses to change (named as in the file), from the key tables:
+    /// they name kernel objects or sockets tierd owns, or what the shaper was built with.
+    func restartOnlyChanges(to new: DaemonConfiguration) -> [String] {
+        NetworkSectionKeys.table.restartOnlyChanges(from: self, to: new)
+            + DaemonSectionKeys.table.restartOnlyChanges(from: self, to: new)
+            + FeedSectionKeys.table.restartOnlyChanges(from: self, to: new)
+            + ScoringSectionKeys.table.restartOnlyChanges(from: self, to: new)
+            + TierSectionKeys.table.restartOnlyChanges(from: self, to: new)
+    }
 }

@@ -29,7 +29,7 @@ enum SocketDirectoryCheck {
     static let unitRuntimeDirectory = "/run/tierd"
 
     static func check(
-        _ configuration: DaemonConfiguration, locator: TOMLKeyLocator,
+        _ configuration: DaemonConfiguration, index: TOMLSourceIndex,
         state: (String) -> DirectoryState = Self.state(of:)
     ) -> (errors: [ConfigError], warnings: [String]) {
         let file = configuration.sourcePath
@@ -42,7 +42,7 @@ enum SocketDirectoryCheck {
         for (key, path) in sockets {
             guard let path else { continue }
             let directory = directory(of: path)
-            let line = locator.nearestLine(of: key)
+            let line = index.nearestLine(of: key)
             let name = key.joined(separator: ".")
             switch state(directory) {
             case .directory, .unknown:
@@ -58,7 +58,7 @@ enum SocketDirectoryCheck {
         if let feed = configuration.feed.file {
             let directory = directory(of: feed)
             if state(directory) == .missing {
-                warnings.append(ConfigNotice.warning(file: file, line: locator.nearestLine(of: ["feed", "file"]), "feed.file \(feed): directory \(directory) does not exist; tierd runs without the file feed (health degraded) until it does"))
+                warnings.append(ConfigNotice.warning(file: file, line: index.nearestLine(of: ["feed", "file"]), "feed.file \(feed): directory \(directory) does not exist; tierd runs without the file feed (health degraded) until it does"))
             }
         }
         return (errors, warnings)

@@ -27,7 +27,7 @@ extension Daemon {
         } catch {
             return refuse(error.errors)
         }
-        let restartOnly = Self.restartOnlyChanges(from: configuration, to: newConfiguration)
+        let restartOnly = configuration.restartOnlyChanges(to: newConfiguration)
         if !restartOnly.isEmpty {
             return refuse(restartOnly.map { ConfigError(file: path, line: 0, message: "\($0) cannot change on reload; restart tierd") })
         }
@@ -62,20 +62,5 @@ extension Daemon {
             logger.error("reload refused", metadata: ["error": "\(error)"])
         }
         return .refused(errors)
-    }
-
-    /// Settings that identify the kernel objects or sockets tierd owns; changing them live
-    /// would orphan what exists, so a reload refuses them.
-    static func restartOnlyChanges(from old: DaemonConfiguration, to new: DaemonConfiguration) -> [String] {
-        var names: [String] = []
-        if old.network.interface != new.network.interface { names.append("network.interface") }
-        if old.network.ifb != new.network.ifb { names.append("network.ifb") }
-        if old.network.namespace != new.network.namespace { names.append("network.namespace") }
-        if old.network.spareClasses != new.network.spareClasses { names.append("network.spare_classes") }
-        if old.daemon.stateDir != new.daemon.stateDir { names.append("daemon.state_dir") }
-        if old.daemon.controlSocket != new.daemon.controlSocket { names.append("daemon.control_socket") }
-        if old.feed.file != new.feed.file { names.append("feed.file") }
-        if old.feed.socket != new.feed.socket { names.append("feed.socket") }
-        return names
     }
 }
