@@ -1,21 +1,29 @@
-/// One bandwidth tier as configured.
+/// One bandwidth tier: an entry of the `TierTable`.
 ///
-/// Tiers are ordered by `minScore`: a user belongs to the tier with the highest
-/// `minScore` not above their score. Exactly one tier has no `minScore`: it is the
-/// catch-all, and the lowest tier. Rates are in bit/s; `nil` means "not shaped".
-public struct TierDefinition: Sendable, Equatable, Codable {
-    public var name: String
-    public var minScore: Double?
-    public var download: UInt64?
-    public var upload: UInt64?
-
-    /// A tier with no rates needs no kernel class at all (traffic falls to the default class).
-    public var isUnthrottled: Bool { download == nil && upload == nil }
+/// A user belongs to the tier with the highest `minScore` not above their score; the one
+/// tier without `minScore` is the catch-all, and the lowest. Rates are in bit/s, `nil`
+/// meaning "not shaped". An entry read from a `TierTable` has its rates raised to the
+/// table's floor, so whoever holds one (scoring, enforcement, status, explain) shapes and
+/// shows the same rate without applying the floor again.
+public struct Tier: Sendable, Hashable, Codable {
+    public let name: String
+    public let minScore: Double?
+    public let download: UInt64?
+    public let upload: UInt64?
 
     public init(name: String, minScore: Double? = nil, download: UInt64? = nil, upload: UInt64? = nil) {
         self.name = name
         self.minScore = minScore
         self.download = download
         self.upload = upload
+    }
+
+    /// Whether users in this tier are shaped at all: a tier without rates needs no kernel
+    /// class (its traffic falls to the unshaped default).
+    public var throttles: Bool { download != nil || upload != nil }
+
+    /// This tier with each rate raised to `floor` (fail open: faster, never slower).
+    func raised(to floor: UInt64) -> Tier {
+        Tier(name: name, minScore: minScore, download: download.map { max($0, floor) }, upload: upload.map { max($0, floor) })
     }
 }
