@@ -19,18 +19,13 @@ struct AuthorizationEndToEndTests {
     @Test func everyContractCommandAsAdminMappedUserAndStranger() throws {
         let accounts = try LocalAccounts.make()
         defer { accounts.remove() }
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
         // Other uids must reach the socket: mkdtemp makes the directory 0700.
-        #expect(chmod(dir.path, 0o755) == 0)
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        try accounts.configure(setup)
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let socket = ["--socket", setup.controlSocket]
-        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        #expect(chmod(daemon.dir.path, 0o755) == 0)
+        try accounts.configure(daemon.setup)
+        try daemon.start()
+        let socket = daemon.ctl
 
         // Root gives bob a known state that the refused commands must not change.
         #expect(try tierctl(socket + ["override", "bob", "minimal", "--reason", "baseline"]).status == 0)
@@ -91,17 +86,12 @@ struct AuthorizationEndToEndTests {
     @Test func adminRightsFollowTheConnectingProcessNotTheGroupDatabase() throws {
         let accounts = try LocalAccounts.make()
         defer { accounts.remove() }
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        #expect(chmod(dir.path, 0o755) == 0)
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        try accounts.configure(setup)
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let socket = ["--socket", setup.controlSocket]
-        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        #expect(chmod(daemon.dir.path, 0o755) == 0)
+        try accounts.configure(daemon.setup)
+        try daemon.start()
+        let socket = daemon.ctl
 
         // The admin account is in admin_group in /etc/group, but this process dropped its
         // groups: it is not an admin.
