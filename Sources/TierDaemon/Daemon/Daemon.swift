@@ -206,7 +206,9 @@ public actor Daemon {
                 feedStats.unknownUsers += 1
                 metrics.feedUnknownUsers.increment()
             case .rejected(let reason):
-                feedStats.rejectedByEngine += 1
+                // Parsed but refused by the scoring core (a delta that overflows; the parser
+                // already refuses non-finite values): the score stays as it was. Logged only,
+                // as before: `health` and the metrics count rejected lines.
                 logger.debug("event rejected by the scoring core", metadata: ["user": "\(event.user)", "reason": "\(reason)"])
             }
         }
