@@ -21,9 +21,7 @@ struct AuthorizationEndToEndTests {
         defer { accounts.remove() }
         let daemon = try DaemonFixture()
         defer { daemon.tearDown() }
-        // Other uids must reach the socket: mkdtemp makes the directory 0700.
-        #expect(chmod(daemon.dir.path, 0o755) == 0)
-        try accounts.configure(daemon.setup)
+        try accounts.configure(daemon)
         try daemon.start()
         let socket = daemon.ctl
 
@@ -88,8 +86,7 @@ struct AuthorizationEndToEndTests {
         defer { accounts.remove() }
         let daemon = try DaemonFixture()
         defer { daemon.tearDown() }
-        #expect(chmod(daemon.dir.path, 0o755) == 0)
-        try accounts.configure(daemon.setup)
+        try accounts.configure(daemon)
         try daemon.start()
         let socket = daemon.ctl
 
@@ -193,8 +190,11 @@ final class LocalAccounts {
         }
     }
 
-    /// Makes `admin_group` the test's group and alice's `unix_user` the mapped account.
-    func configure(_ setup: DaemonSetup) throws {
+    /// Makes `admin_group` the test's group and alice's `unix_user` the mapped account, and
+    /// lets the accounts reach the daemon's sockets (mkdtemp makes the directory 0700).
+    func configure(_ daemon: DaemonFixture) throws {
+        guard chmod(daemon.dir.path, 0o755) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EPERM) }
+        let setup = daemon.setup
         var config = try String(contentsOfFile: setup.configPath, encoding: .utf8)
         config = config.replacingOccurrences(of: "[daemon]\n", with: "[daemon]\nadmin_group = \"\(adminGroup)\"\n")
         try config.write(toFile: setup.configPath, atomically: true, encoding: .utf8)

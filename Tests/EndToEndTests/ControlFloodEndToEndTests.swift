@@ -14,8 +14,7 @@ struct ControlFloodEndToEndTests {
         defer { accounts.remove() }
         let daemon = try DaemonFixture()
         defer { daemon.tearDown() }
-        #expect(chmod(daemon.dir.path, 0o755) == 0)  // the flooding account must reach the socket
-        try accounts.configure(daemon.setup)
+        try accounts.configure(daemon)
         try daemon.start()
         let socket = daemon.ctl
 
