@@ -21,11 +21,6 @@ public final class FeedFileFollower: Sendable {
         self.reader = Mutex(FeedFileReader(path: path, parser: parser, resumeFrom: resumeFrom))
     }
 
-    /// What this source has read so far (since this follower was created).
-    public var counters: FeedCounters {
-        reader.withLock { $0.counters }
-    }
-
     /// The position after the last line consumed.
     public var position: FeedFilePosition {
         reader.withLock { $0.position }

@@ -31,7 +31,6 @@ final class FeedFileReader {
     private var resume: FeedFilePosition?
     private var lastReported: FeedFilePosition
     private let buffer: UnsafeMutableRawBufferPointer
-    private(set) var counters = FeedCounters()
 
     init(path: String, parser: FeedLineParser, resumeFrom: FeedFilePosition?) {
         self.path = path
@@ -87,7 +86,6 @@ final class FeedFileReader {
         // After a switch this is still the old file's final position: persisting it
         // resumes correctly, since the old inode no longer matches the path.
         batch.position = position
-        counters.record(batch)
         guard linesSeen > 0 || batch.position != lastReported else { return nil }
         lastReported = batch.position
         return batch

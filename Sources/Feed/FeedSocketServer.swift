@@ -22,10 +22,9 @@ public final class FeedSocketServer: Sendable {
     private let parser: FeedLineParser
     private let limits: FeedSocketLimits
     private let onBatch: @Sendable ([ScoreEvent]) async throws -> [FeedEventRefusal]
-    private let onRejections: @Sendable (FeedCounters, [FeedLineRejection]) async -> Void
+    private let onRejections: @Sendable ([FeedRejectionReason: Int], [FeedLineRejection]) async -> Void
     private let running = Mutex<Running?>(nil)
     private let activeConnections = Atomic<Int>(0)
-    private let totals = Mutex(FeedCounters())
 
     private struct Running: Sendable {
         let serverChannel: any Channel
@@ -40,7 +39,7 @@ public final class FeedSocketServer: Sendable {
         parser: FeedLineParser,
         limits: FeedSocketLimits = .init(),
         onBatch: @escaping @Sendable ([ScoreEvent]) async throws -> [FeedEventRefusal],
-        onRejections: @escaping @Sendable (FeedCounters, [FeedLineRejection]) async -> Void = { _, _ in }
+        onRejections: @escaping @Sendable ([FeedRejectionReason: Int], [FeedLineRejection]) async -> Void = { _, _ in }
     ) {
         self.path = path
         self.parser = parser
@@ -55,7 +54,7 @@ public final class FeedSocketServer: Sendable {
         parser: FeedLineParser,
         limits: FeedSocketLimits = .init(),
         onBatch: @escaping @Sendable ([ScoreEvent]) async throws -> Void,
-        onRejections: @escaping @Sendable (FeedCounters, [FeedLineRejection]) async -> Void = { _, _ in }
+        onRejections: @escaping @Sendable ([FeedRejectionReason: Int], [FeedLineRejection]) async -> Void = { _, _ in }
     ) {
         self.init(
             path: path, parser: parser, limits: limits,
@@ -64,11 +63,6 @@ public final class FeedSocketServer: Sendable {
                 return []
             },
             onRejections: onRejections)
-    }
-
-    /// What this source has received so far, over all connections that ended.
-    public var counters: FeedCounters {
-        totals.withLock { $0 }
     }
 
     /// Connections being served now.
@@ -201,16 +195,10 @@ public final class FeedSocketServer: Sendable {
         }
     }
 
-    /// Adds a finished connection to the totals and reports its rejected lines (they never
-    /// reach `onBatch`) before the producer is answered, so the daemon's counters already
-    /// include them when the producer reads the reply.
+    /// Reports a finished connection's rejected lines (they never reach `onBatch`) before
+    /// the producer is answered, so the daemon's counters already include them when the
+    /// producer reads the reply.
     private func record(_ session: FeedSocketSession) async {
-        let counters = session.counters
-        totals.withLock { total in
-            total.accepted += counters.accepted
-            total.blank += counters.blank
-            for (reason, count) in counters.rejected { total.rejected[reason, default: 0] += count }
-        }
-        if counters.rejectedTotal > 0 { await onRejections(counters, session.errors) }
+        if session.rejected > 0 { await onRejections(session.rejectedByReason, session.errors) }
     }
 }

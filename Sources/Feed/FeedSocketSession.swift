@@ -4,7 +4,7 @@ import Scoring
 
 /// What one feed socket connection has sent so far: lines cut by the splitter (so a line
 /// over the limit is never buffered), events waiting to be handed to the daemon, and the
-/// running totals for the reply. Pure; the server drives it from network reads.
+/// counts for the reply and for the daemon's rejection counters. Pure; the server drives it from network reads.
 struct FeedSocketSession {
     private let parser: FeedLineParser
     private let maxReportedErrors: Int
@@ -13,9 +13,10 @@ struct FeedSocketSession {
     /// The line number of each pending event.
     private var pendingLines: [Int] = []
     private(set) var accepted = 0
-    private(set) var rejected = 0
+    /// Every rejected line by reason (the parser's and the daemon's refusals); `errors` holds
+    /// only the first few.
+    private(set) var rejectedByReason: [FeedRejectionReason: Int] = [:]
     private(set) var errors: [FeedLineRejection] = []
-    private(set) var counters = FeedCounters()
 
     init(parser: FeedLineParser, maxReportedErrors: Int) {
         self.parser = parser
@@ -54,14 +55,15 @@ struct FeedSocketSession {
     mutating func refuse(_ refusals: [FeedEventRefusal], lines: [Int]) {
         for refusal in refusals where lines.indices.contains(refusal.index) {
             accepted -= 1
-            rejected += 1
-            counters.accepted -= 1
-            counters.rejected[refusal.reason, default: 0] += 1
+            rejectedByReason[refusal.reason, default: 0] += 1
             if errors.count < maxReportedErrors {
                 errors.append(FeedLineRejection(line: lines[refusal.index], reason: refusal.reason))
             }
         }
     }
+
+    /// Rejected lines, whatever the reason.
+    var rejected: Int { rejectedByReason.values.reduce(0, +) }
 
     /// The reply for everything received; errors in line order (refusals arrive after
     /// the parser's rejections of later lines).
@@ -84,14 +86,13 @@ struct FeedSocketSession {
     }
 
     private mutating func record(_ number: Int, _ result: FeedLineResult) {
-        counters.record(result)
         switch result {
         case .event(let event):
             accepted += 1
             pendingEvents.append(event)
             pendingLines.append(number)
         case .rejected(let reason):
-            rejected += 1
+            rejectedByReason[reason, default: 0] += 1
             if errors.count < maxReportedErrors { errors.append(FeedLineRejection(line: number, reason: reason)) }
         case .blank:
             break

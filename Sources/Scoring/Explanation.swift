@@ -1,15 +1,11 @@
 /// Why a user is where they are: everything `tierctl explain` prints. JSON-friendly
 /// (instants are seconds since the Unix epoch; absent values are nil).
 public struct Explanation: Sendable, Equatable, Codable {
-    /// One tier with the scores that lead into it.
+    /// One tier (its threshold and rates) with the score that leads up into it.
     public struct Threshold: Sendable, Equatable, Codable {
-        public var tier: String
-        /// nil for the catch-all.
-        public var minScore: Double?
+        public var tier: Tier
         /// The score needed to move *up* into this tier (min_score + hysteresis); nil for the catch-all.
         public var upThreshold: Double?
-        public var download: UInt64?
-        public var upload: UInt64?
         public var isCurrent: Bool
     }
 
@@ -21,7 +17,7 @@ public struct Explanation: Sendable, Equatable, Codable {
 
     public var user: String
     public var at: Double
-    public var tier: String
+    public var tier: Tier
     /// The rule that decided the current tier.
     public var rule: TierRule
     public var rawScore: Double?

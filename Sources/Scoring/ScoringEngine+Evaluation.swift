@@ -1,9 +1,10 @@
 /// Applying the rules to one user at one instant, and recording the outcome.
 extension ScoringEngine {
     /// Re-applies the rules to one user at `time`, records any tier change, and schedules the
-    /// user's next due instant.
-    mutating func evaluate(_ slot: Int, at time: Double, reason: String?, from previousName: String? = nil) -> TierChange? {
-        counters.evaluations += 1
+    /// user's next due instant. `previous` is the user's tier in the policy before a reload
+    /// (whose table may number the tiers differently).
+    mutating func evaluate(_ slot: Int, at time: Double, reason: String?, from previous: Tier? = nil) -> TierChange? {
+        evaluations += 1
         var reason = reason
         var override = activeOverride(slot)
         if let active = override, !active.isActive(at: time) {
@@ -16,14 +17,13 @@ extension ScoringEngine {
         let decision = rules.decide(record, override: override, at: time)
         // Compare indices on the hot path; names only when a change is reported (or when a
         // policy reload renumbered the tiers and the old name is passed in).
-        let changed = previousName.map { $0 != policy.tiers[decision.tier].name } ?? (decision.tier != Int(record.tier))
+        let changed = previous.map { $0.name != policy.tiers[decision.tier].name } ?? (decision.tier != Int(record.tier))
         var change: TierChange?
         if changed {
             change = TierChange(
-                user: ids[slot], from: previousName ?? policy.tiers[Int(record.tier)].name,
-                to: policy.tiers[decision.tier].name, at: time,
+                user: ids[slot], from: previous ?? policy.tiers[Int(record.tier)],
+                to: policy.tiers[decision.tier], at: time,
                 score: rules.score(of: record, at: time), rule: decision.rule, reason: reason)
-            counters.tierChanges += 1
         }
         if changed || decision.tier != Int(record.tier) {
             record.tier = UInt8(decision.tier)
@@ -41,7 +41,7 @@ extension ScoringEngine {
 
     func activeOverride(_ slot: Int) -> TierRules.ActiveOverride? {
         guard records[slot].flags.contains(.overridden), let stored = overrides[Int32(slot)],
-              let tier = policy.tierIndex(named: stored.tier) else { return nil }
+              let tier = policy.tiers.index(named: stored.tier) else { return nil }
         return TierRules.ActiveOverride(tier: tier, until: stored.until)
     }
 }

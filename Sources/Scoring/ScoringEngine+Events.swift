@@ -71,7 +71,6 @@ extension ScoringEngine {
 
     mutating func apply(_ event: ScoreEvent, slot: Int?, now: Double) -> ApplyOutcome {
         guard let slot else {
-            counters.unknownUser += 1
             return .unknownUser
         }
         let value: Double
@@ -79,18 +78,15 @@ extension ScoringEngine {
         case .set(let v), .delta(let v): value = v
         }
         guard value.isFinite, event.timestamp?.isFinite ?? true, now.isFinite else {
-            counters.rejected += 1
             return .rejected(reason: "non-finite score, delta or timestamp")
         }
         guard policy.acceptsTimestamp(event.timestamp, now: now) else {
-            counters.rejected += 1
             return .futureTimestamp
         }
         var record = records[slot]
         let time: Double
         if let timestamp = event.timestamp {
             if record.hasScore, timestamp < record.scoreAt {
-                counters.ignoredOutOfOrder += 1
                 return .ignoredOutOfOrder
             }
             time = timestamp
@@ -105,13 +101,11 @@ extension ScoringEngine {
             newRaw = (rules.score(of: record, at: time) ?? policy.baseline) + d
         }
         guard newRaw.isFinite else {
-            counters.rejected += 1
             return .rejected(reason: "score overflow")
         }
         record.raw = newRaw
         record.scoreAt = time
         records[slot] = record
-        counters.applied += 1
         clock = max(clock, now)
         return .applied(evaluate(slot, at: now, reason: event.reason))
     }

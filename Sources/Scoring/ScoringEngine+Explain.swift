@@ -6,7 +6,7 @@ extension ScoringEngine {
         let slot = Int(found)
         let record = records[slot]
         return UserScoreStatus(
-            user: user, tier: policy.tiers[Int(record.tier)].name,
+            user: user, tier: policy.tiers[Int(record.tier)],
             score: rules.score(of: record, at: now),
             rawScore: record.hasScore ? record.raw : nil,
             scoreAt: record.hasScore ? record.scoreAt : nil,
@@ -20,14 +20,12 @@ extension ScoringEngine {
         guard let found = slot(of: user).map(Int32.init) else { return nil }
         let slot = Int(found)
         let record = records[slot]
-        let tierName = policy.tiers[Int(record.tier)].name
+        let tier = policy.tiers[Int(record.tier)]
         let rule = currentRule(slot, at: now)
         let score = rules.score(of: record, at: now)
-        let thresholds = policy.tiers.enumerated().map { position, tier in
+        let thresholds = policy.tiers.enumerated().map { position, entry in
             Explanation.Threshold(
-                tier: tier.name, minScore: tier.minScore,
-                upThreshold: tier.minScore.map { $0 + policy.hysteresis },
-                download: tier.download, upload: tier.upload, isCurrent: position == Int(record.tier))
+                tier: entry, upThreshold: rules.ladder.upThreshold(into: position), isCurrent: position == Int(record.tier))
         }
         let dwellEnd = record.since + policy.minDwell
         let override = activeOverride(slot)
@@ -36,7 +34,7 @@ extension ScoringEngine {
         }
         let staleAt = policy.staleAfter.flatMap { record.hasScore ? record.scoreAt + $0 : nil }
         return Explanation(
-            user: user, at: now, tier: tierName, rule: rule,
+            user: user, at: now, tier: tier, rule: rule,
             rawScore: record.hasScore ? record.raw : nil,
             scoreAt: record.hasScore ? record.scoreAt : nil,
             score: score, baseline: policy.baseline, halfLife: policy.halfLife,
@@ -44,7 +42,7 @@ extension ScoringEngine {
             since: record.since, dwellUntil: now < dwellEnd ? dwellEnd : nil, staleAt: staleAt,
             exempt: record.flags.contains(.exempt), override: overrides[found],
             thresholds: thresholds, nextChange: next,
-            summary: summary(user: user, tier: tierName, rule: rule, score: score, record: record, slot: slot, now: now))
+            summary: summary(user: user, tier: tier.name, rule: rule, score: score, record: record, slot: slot, now: now))
     }
 
     /// The rule as of `now`, re-derived (not stored) so it reflects decay since the last change.

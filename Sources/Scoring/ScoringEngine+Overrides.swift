@@ -5,7 +5,7 @@ extension ScoringEngine {
     @discardableResult
     public mutating func setOverride(user: String, tier: String, until: Double?, reason: String?, now: Double) throws(ScoringError) -> TierChange? {
         guard let found = slot(of: user).map(Int32.init) else { throw .unknownUser(user) }
-        guard policy.tierIndex(named: tier) != nil else { throw .unknownTier(tier) }
+        guard policy.tiers.index(named: tier) != nil else { throw .unknownTier(tier) }
         if let until, !(until > now) { throw .expiryNotInFuture(until: until, now: now) }
         let slot = Int(found)
         overrides[found] = TierOverride(tier: tier, until: until, reason: reason, setAt: now)

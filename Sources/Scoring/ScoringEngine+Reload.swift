@@ -3,15 +3,15 @@ import HeapModule
 extension ScoringEngine {
     /// Users file reload: adds new ids (no score, default tier; exempt ones on the best
     /// tier) and forgets ids no longer listed, with their scores and overrides.
-    /// Returns one `.added` change (empty `from`) per new user and one `.removed` change
-    /// (empty `to`) per dropped user, for the audit log and the enforcer.
+    /// Returns one `.added` change (no `from`) per new user and one `.removed` change
+    /// (no `to`) per dropped user, for the audit log and the enforcer.
     public mutating func setUsers(_ newIDs: some Sequence<String>, now: Double) -> [TierChange] {
         let wanted = Set(newIDs)
         var changes: [TierChange] = []
         for slot in records.indices where records[slot].isLive && !wanted.contains(ids[slot]) {
             let record = records[slot]
             changes.append(TierChange(
-                user: ids[slot], from: policy.tiers[Int(record.tier)].name, to: "", at: now,
+                user: ids[slot], from: policy.tiers[Int(record.tier)], to: nil, at: now,
                 score: rules.score(of: record, at: now), rule: .removed, reason: nil))
             removeUser(slot: slot)
         }
@@ -19,7 +19,7 @@ extension ScoringEngine {
             let slot = insertUser(id, at: now)
             let record = records[slot]
             changes.append(TierChange(
-                user: id, from: "", to: policy.tiers[Int(record.tier)].name, at: now,
+                user: id, from: nil, to: policy.tiers[Int(record.tier)], at: now,
                 score: nil, rule: .added, reason: nil))
         }
         clock = max(clock, now)
@@ -32,11 +32,11 @@ extension ScoringEngine {
     /// placed afresh immediately, otherwise hysteresis and dwell still apply. Overrides
     /// naming a vanished tier are dropped. Returns every resulting tier change.
     public mutating func updatePolicy(_ newPolicy: ScoringPolicy, now: Double) -> [TierChange] {
-        let oldNames = policy.tiers.map(\.name)
-        let remap = oldNames.map { newPolicy.tierIndex(named: $0) }
+        let oldTiers = policy.tiers
+        let remap = oldTiers.map { newPolicy.tiers.index(named: $0.name) }
         policy = newPolicy
         rules = TierRules(policy: newPolicy)
-        for (key, stored) in overrides where newPolicy.tierIndex(named: stored.tier) == nil {
+        for (key, stored) in overrides where newPolicy.tiers.index(named: stored.tier) == nil {
             overrides[key] = nil
             records[Int(key)].flags.remove(.overridden)
         }
@@ -44,7 +44,7 @@ extension ScoringEngine {
         queue = Heap()
         for slot in records.indices where records[slot].isLive {
             var record = records[slot]
-            let oldName = oldNames[Int(record.tier)]
+            let oldTier = oldTiers[Int(record.tier)]
             if newPolicy.exempt.contains(ids[slot]) { record.flags.insert(.exempt) } else { record.flags.remove(.exempt) }
             if let mapped = remap[Int(record.tier)] {
                 record.tier = UInt8(mapped)
@@ -55,7 +55,7 @@ extension ScoringEngine {
             record.due = .infinity
             record.queued = .infinity
             records[slot] = record
-            if let change = evaluate(slot, at: now, reason: "config reload", from: oldName) { changes.append(change) }
+            if let change = evaluate(slot, at: now, reason: "config reload", from: oldTier) { changes.append(change) }
         }
         clock = max(clock, now)
         return changes

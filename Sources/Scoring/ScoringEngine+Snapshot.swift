@@ -11,7 +11,7 @@ extension ScoringEngine {
                 scoreAt: record.hasScore ? record.scoreAt : nil,
                 override: overrides[Int32(slot)], basis: record.basis))
         }
-        return ScoringSnapshot(version: 1, takenAt: clock, users: users, counters: counters)
+        return ScoringSnapshot(version: 1, takenAt: clock, users: users)
     }
 
     /// Restores a persisted state for the current users file and policy. Snapshot users no
@@ -22,7 +22,6 @@ extension ScoringEngine {
     /// with the instant it became due (never before the snapshot was taken).
     public init(policy: ScoringPolicy, users: some Sequence<String>, snapshot: ScoringSnapshot, now: Double) {
         self.init(policy: policy, users: users, now: now)
-        counters = snapshot.counters
         let from = snapshot.takenAt
         for saved in snapshot.users {
             guard let found = slot(of: saved.id).map(Int32.init) else { continue }
@@ -36,13 +35,13 @@ extension ScoringEngine {
                 record.scoreAt = policy.acceptsTimestamp(at, now: now) ? at : now
             }
             record.since = saved.since
-            if let tier = policy.tierIndex(named: saved.tier) {
+            if let tier = policy.tiers.index(named: saved.tier) {
                 record.tier = UInt8(tier)
                 record.basis = saved.basis
             } else {
                 record.basis = .unplaced
             }
-            if let override = saved.override, policy.tierIndex(named: override.tier) != nil {
+            if let override = saved.override, policy.tiers.index(named: override.tier) != nil {
                 overrides[found] = override
                 record.flags.insert(.overridden)
             }

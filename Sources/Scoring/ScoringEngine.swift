@@ -34,7 +34,11 @@ public struct ScoringEngine: Sendable {
     var freeSlots: [Int32] = []
     var overrides: [Int32: TierOverride] = [:]
     var queue = Heap<DueEntry>()
-    public internal(set) var counters = ScoringCounters()
+    /// Users evaluated so far (per event, due instant, override or reload). Outcomes are
+    /// counted by the daemon from what the engine returns; this one count is the engine's
+    /// own, read by the tests that check time handling works per due user, never per
+    /// tracked user.
+    var evaluations = 0
     /// The latest instant the engine was told about; recorded in snapshots so a restored
     /// engine can compute due instants from the moment its state was consistent.
     var clock: Double
@@ -75,16 +79,16 @@ public struct ScoringEngine: Sendable {
         records.indices.compactMap { records[$0].isLive ? ids[$0] : nil }
     }
 
-    /// Calls `body` with every tracked user's id and tier name; no allocation per user.
-    public func forEachUser(_ body: (_ user: String, _ tier: String) throws -> Void) rethrows {
+    /// Calls `body` with every tracked user's id and tier; no allocation per user.
+    public func forEachUser(_ body: (_ user: String, _ tier: Tier) throws -> Void) rethrows {
         for slot in records.indices where records[slot].isLive {
-            try body(ids[slot], policy.tiers[Int(records[slot].tier)].name)
+            try body(ids[slot], policy.tiers[Int(records[slot].tier)])
         }
     }
 
     /// Every tracked user's (id, tier) pair.
-    public var tiersByUser: [(user: String, tier: String)] {
-        var result: [(user: String, tier: String)] = []
+    public var tiersByUser: [(user: String, tier: Tier)] {
+        var result: [(user: String, tier: Tier)] = []
         result.reserveCapacity(directory.count)
         forEachUser { result.append((user: $0, tier: $1)) }
         return result
@@ -98,14 +102,8 @@ public struct ScoringEngine: Sendable {
         return Dictionary(uniqueKeysWithValues: zip(policy.tiers.map(\.name), counts))
     }
 
-    /// The user's current tier name, nil for an unknown user.
-    public func tier(of user: String) -> String? {
-        guard let slot = slot(of: user) else { return nil }
-        return policy.tiers[Int(records[slot].tier)].name
-    }
-
-    /// The user's current tier definition (rates), nil for an unknown user.
-    public func tierDefinition(of user: String) -> TierDefinition? {
+    /// The user's current tier (name, threshold, rates after the floor), nil for an unknown user.
+    public func tier(of user: String) -> Tier? {
         guard let slot = slot(of: user) else { return nil }
         return policy.tiers[Int(records[slot].tier)]
     }

@@ -1,8 +1,8 @@
 /// The scoring rules from the `[scoring]`, `[feed]` and `[[tier]]` config sections.
 ///
-/// Building one validates it, and normalises `tiers` into best-first order (descending
-/// `minScore`, catch-all last), so every engine index computation can rely on that order.
-/// Durations are seconds.
+/// Building one validates it; its `tiers` are the one `TierTable` of the configuration
+/// (best first, rates at or above the floor), so every engine index computation can rely
+/// on that order. Durations are seconds.
 public struct ScoringPolicy: Sendable, Equatable {
     /// Score of a user with no data, and the value decay pulls every score toward.
     public private(set) var baseline: Double
@@ -18,7 +18,7 @@ public struct ScoringPolicy: Sendable, Equatable {
     /// Users never throttled: they always get the best (first) tier unless overridden.
     public private(set) var exempt: Set<String>
     /// Best first: descending `minScore`, catch-all last.
-    public private(set) var tiers: [TierDefinition]
+    public private(set) var tiers: TierTable
     /// Seconds an event's timestamp may lie ahead of `now` (clocks of feed producers
     /// drift). Further ahead, the event is refused: applied, it would make every later,
     /// correctly stamped event for that user "out of order" and stamp the user's last
@@ -27,6 +27,8 @@ public struct ScoringPolicy: Sendable, Equatable {
 
     public static let defaultMaxFutureSkew = 300.0
 
+    /// - Parameter floor: the lowest rate any tier is shaped to (`network.floor`); the
+    ///   `TierTable` raises rates below it.
     public init(
         baseline: Double,
         halfLife: Double,
@@ -35,7 +37,8 @@ public struct ScoringPolicy: Sendable, Equatable {
         staleAfter: Double?,
         defaultTier: String,
         exempt: Set<String>,
-        tiers: [TierDefinition],
+        tiers: [Tier],
+        floor: UInt64 = 0,
         maxFutureSkew: Double = ScoringPolicy.defaultMaxFutureSkew
     ) throws(ScoringPolicyError) {
         guard baseline.isFinite else { throw .invalidValue(field: "baseline", value: baseline) }
@@ -46,15 +49,8 @@ public struct ScoringPolicy: Sendable, Equatable {
             throw .invalidValue(field: "stale_after", value: staleAfter)
         }
         guard maxFutureSkew.isFinite, maxFutureSkew >= 0 else { throw .invalidValue(field: "max_future_skew", value: maxFutureSkew) }
-        guard !tiers.isEmpty else { throw .noTiers }
-        guard tiers.count <= Int(UInt8.max) else { throw .tooManyTiers(tiers.count) }
-        for tier in tiers {
-            if let m = tier.minScore, !m.isFinite { throw .invalidValue(field: "min_score of \(tier.name)", value: m) }
-        }
-        if let violation = TierListViolation.find(in: tiers).first { throw violation.policyError(in: tiers) }
-        let catchAll = tiers.filter { $0.minScore == nil }
-        let ranked = tiers.filter { $0.minScore != nil }.sorted { $0.minScore! > $1.minScore! }
-        guard tiers.contains(where: { $0.name == defaultTier }) else { throw .unknownDefaultTier(defaultTier) }
+        let table = try TierTable(tiers, floor: floor)
+        guard table.index(named: defaultTier) != nil else { throw .unknownDefaultTier(defaultTier) }
         self.baseline = baseline
         self.halfLife = halfLife
         self.hysteresis = hysteresis
@@ -62,7 +58,7 @@ public struct ScoringPolicy: Sendable, Equatable {
         self.staleAfter = staleAfter
         self.defaultTier = defaultTier
         self.exempt = exempt
-        self.tiers = ranked + catchAll
+        self.tiers = table
         self.maxFutureSkew = maxFutureSkew
     }
 
@@ -72,10 +68,5 @@ public struct ScoringPolicy: Sendable, Equatable {
     public func acceptsTimestamp(_ timestamp: Double?, now: Double) -> Bool {
         guard let timestamp else { return true }
         return timestamp <= now + maxFutureSkew
-    }
-
-    /// Position of a tier in `tiers` (0 = best).
-    public func tierIndex(named name: String) -> Int? {
-        tiers.firstIndex { $0.name == name }
     }
 }

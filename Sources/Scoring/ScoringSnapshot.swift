@@ -1,5 +1,5 @@
 /// The whole engine state, for persistence across restarts (scores, timestamps, tiers,
-/// since, overrides, counters). Tiers are stored by name, so a snapshot survives a config
+/// since, overrides). Tiers are stored by name, so a snapshot survives a config
 /// change that reorders or adds tiers.
 public struct ScoringSnapshot: Sendable, Equatable, Codable {
     public struct User: Sendable, Equatable, Codable {
@@ -18,5 +18,4 @@ public struct ScoringSnapshot: Sendable, Equatable, Codable {
     /// The latest instant the engine had seen: the state is consistent as of then.
     public var takenAt: Double
     public var users: [User]
-    public var counters: ScoringCounters
 }

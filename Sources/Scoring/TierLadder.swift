@@ -31,9 +31,14 @@ struct TierLadder: Sendable, Equatable {
         return index
     }
 
+    /// The score needed to move up into tier `index`, nil for the catch-all.
+    func upThreshold(into index: Int) -> Double? {
+        index < catchAll ? minScores[index] + hysteresis : nil
+    }
+
     /// The score a user in tier `index` must reach to move up one tier, nil for the best tier.
     func upThreshold(above index: Int) -> Double? {
-        index > 0 ? minScores[index - 1] + hysteresis : nil
+        index > 0 ? upThreshold(into: index - 1) : nil
     }
 
     /// The score below which a user in tier `index` moves down, nil for the catch-all.

@@ -16,7 +16,7 @@ public enum TierListViolation: Sendable, Equatable {
 
     /// Every violation in `tiers` (in any order): duplicate names first, then the
     /// catch-all, then thresholds.
-    public static func find(in tiers: [TierDefinition]) -> [TierListViolation] {
+    public static func find(in tiers: [Tier]) -> [TierListViolation] {
         var violations: [TierListViolation] = []
         var firstByName: [String: Int] = [:]
         for (index, tier) in tiers.enumerated() {
@@ -45,7 +45,7 @@ public enum TierListViolation: Sendable, Equatable {
     }
 
     /// How `ScoringPolicy` reports this violation of `tiers`.
-    func policyError(in tiers: [TierDefinition]) -> ScoringPolicyError {
+    func policyError(in tiers: [Tier]) -> ScoringPolicyError {
         switch self {
         case .duplicateName(let index, _): .duplicateTierName(tiers[index].name)
         case .missingCatchAll: .missingCatchAll

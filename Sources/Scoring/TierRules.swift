@@ -16,7 +16,7 @@ struct TierRules: Sendable {
         curve = DecayCurve(baseline: policy.baseline, halfLife: policy.halfLife)
         minDwell = policy.minDwell
         staleAfter = policy.staleAfter
-        defaultTier = policy.tierIndex(named: policy.defaultTier) ?? ladder.catchAll
+        defaultTier = policy.tiers.index(named: policy.defaultTier) ?? ladder.catchAll
     }
 
     /// An override resolved to a tier index.

@@ -1,7 +1,7 @@
 /// A user's current placement, as `tierctl status` shows it.
 public struct UserScoreStatus: Sendable, Equatable, Codable {
     public var user: String
-    public var tier: String
+    public var tier: Tier
     /// Decayed score at the query instant; nil when the user never had a score.
     public var score: Double?
     /// The score as last set or adjusted, before decay.

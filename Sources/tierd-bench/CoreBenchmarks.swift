@@ -31,9 +31,9 @@ enum CoreBenchmarks {
         let buffer = FeedBenchmark.generate(lines: lines, users: userCount, timestamp: "2026-11-18T11:06:40Z")
         let policy = try ScoringPolicy(
             baseline: 1000, halfLife: 86_400, hysteresis: 25, minDwell: 60, staleAfter: 900, defaultTier: "full", exempt: [],
-            tiers: [TierDefinition(name: "full", minScore: 800),
-                    TierDefinition(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
-                    TierDefinition(name: "minimal", download: 2_000_000, upload: 1_000_000)])
+            tiers: [Tier(name: "full", minScore: 800),
+                    Tier(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
+                    Tier(name: "minimal", download: 2_000_000, upload: 1_000_000)])
         let now: Double = 1_795_000_000
         var engine = ScoringEngine(policy: policy, users: (0..<userCount).map { "user\($0)" }, now: now)
         let parser = FeedLineParser()

@@ -29,9 +29,9 @@ struct RSSCommand: ParsableCommand {
             baseline: 1000, halfLife: 86_400, hysteresis: 25, minDwell: 60, staleAfter: 900,
             defaultTier: "full", exempt: [],
             tiers: [
-                TierDefinition(name: "full", minScore: 800),
-                TierDefinition(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
-                TierDefinition(name: "minimal", download: 2_000_000, upload: 1_000_000),
+                Tier(name: "full", minScore: 800),
+                Tier(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
+                Tier(name: "minimal", download: 2_000_000, upload: 1_000_000),
             ])
         let records = BenchUser.make(count: users, throttled: 0)
         let start: Double = 1_795_000_000
@@ -42,7 +42,7 @@ struct RSSCommand: ParsableCommand {
         }
         var desired: [ShapedUser] = []
         for record in records {
-            guard let tier = engine.tierDefinition(of: record.id), !tier.isUnthrottled else { continue }
+            guard let tier = engine.tier(of: record.id), tier.throttles else { continue }
             desired.append(ShapedUser(id: record.id, addresses: record.addresses, download: tier.download, upload: tier.upload))
         }
         guard desired.count == throttled else {

@@ -67,9 +67,9 @@ public enum ScoringBenchmark {
             baseline: 1000, halfLife: 86_400, hysteresis: 25, minDwell: 60, staleAfter: 900,
             defaultTier: "full", exempt: [],
             tiers: [
-                TierDefinition(name: "full", minScore: 800),
-                TierDefinition(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
-                TierDefinition(name: "minimal", download: 2_000_000, upload: 1_000_000),
+                Tier(name: "full", minScore: 800),
+                Tier(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
+                Tier(name: "minimal", download: 2_000_000, upload: 1_000_000),
             ])
 
         let before = residentBytes()

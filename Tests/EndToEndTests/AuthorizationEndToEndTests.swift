@@ -19,18 +19,11 @@ struct AuthorizationEndToEndTests {
     @Test func everyContractCommandAsAdminMappedUserAndStranger() throws {
         let accounts = try LocalAccounts.make()
         defer { accounts.remove() }
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        // Other uids must reach the socket: mkdtemp makes the directory 0700.
-        #expect(chmod(dir.path, 0o755) == 0)
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        try accounts.configure(setup)
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let socket = ["--socket", setup.controlSocket]
-        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try accounts.configure(daemon)
+        try daemon.start()
+        let socket = daemon.ctl
 
         // Root gives bob a known state that the refused commands must not change.
         #expect(try tierctl(socket + ["override", "bob", "minimal", "--reason", "baseline"]).status == 0)
@@ -91,17 +84,11 @@ struct AuthorizationEndToEndTests {
     @Test func adminRightsFollowTheConnectingProcessNotTheGroupDatabase() throws {
         let accounts = try LocalAccounts.make()
         defer { accounts.remove() }
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        #expect(chmod(dir.path, 0o755) == 0)
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        try accounts.configure(setup)
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let socket = ["--socket", setup.controlSocket]
-        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try accounts.configure(daemon)
+        try daemon.start()
+        let socket = daemon.ctl
 
         // The admin account is in admin_group in /etc/group, but this process dropped its
         // groups: it is not an admin.
@@ -203,8 +190,11 @@ final class LocalAccounts {
         }
     }
 
-    /// Makes `admin_group` the test's group and alice's `unix_user` the mapped account.
-    func configure(_ setup: DaemonSetup) throws {
+    /// Makes `admin_group` the test's group and alice's `unix_user` the mapped account, and
+    /// lets the accounts reach the daemon's sockets (mkdtemp makes the directory 0700).
+    func configure(_ daemon: DaemonFixture) throws {
+        guard chmod(daemon.dir.path, 0o755) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EPERM) }
+        let setup = daemon.setup
         var config = try String(contentsOfFile: setup.configPath, encoding: .utf8)
         config = config.replacingOccurrences(of: "[daemon]\n", with: "[daemon]\nadmin_group = \"\(adminGroup)\"\n")
         try config.write(toFile: setup.configPath, atomically: true, encoding: .utf8)

@@ -6,60 +6,10 @@ import TestSupport
 /// override/clear, explain, reload with a good and a broken config, metrics.
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct ControlCommandsEndToEndTests {
-    /// Starts a daemon for one test and hands over what the test needs.
-    struct Running {
-        let net: TestNetwork
-        let dir: TemporaryDirectory
-        let setup: DaemonSetup
-        let daemon: DaemonProcess
-        var ctl: [String] { ["--socket", setup.controlSocket] }
-        /// `tierctl push ARGS` against this daemon's feed socket.
-        func push(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            try tierctl(["push"] + arguments + ["--feed-socket", setup.directory + "/feed.sock"])
-        }
-
-        func tier(_ user: String) throws -> String? {
-            try status(user)["tier"] as? String
-        }
-
-        func status(_ user: String) throws -> [String: Any] {
-            let result = try tierctl(ctl + ["status", user, "--json"])
-            guard result.status == 0,
-                let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
-            else { return [:] }
-            return object["status"] as? [String: Any] ?? [:]
-        }
-
-        func classes() throws -> String {
-            try net.run(net.serverNS, ["tc", "class", "show", "dev", net.serverInterface])
-        }
-
-        func stop() {
-            daemon.stop()
-            net.destroy()
-            dir.remove()
-        }
-    }
-
-    func start() throws -> Running {
-        let net = try TestNetwork.make()
-        let dir = try TemporaryDirectory()
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        let running = Running(net: net, dir: dir, setup: setup, daemon: daemon)
-        guard try eventually(timeout: 20, { try tierctl(running.ctl + ["health"]).status == 0 }) else {
-            let log = daemon.log
-            running.stop()
-            throw DaemonFailedToStart(log: log)
-        }
-        return running
-    }
-
-    struct DaemonFailedToStart: Error { let log: String }
-
     @Test func pushOverrideClearAndExplain() throws {
-        let run = try start()
-        defer { run.stop() }
+        let run = try DaemonFixture()
+        defer { run.tearDown() }
+        try run.start()
 
         let pushed = try run.push(["bob", "600", "--json"])
         #expect(pushed.status == 0, "\(pushed.output)")
@@ -89,15 +39,16 @@ struct ControlCommandsEndToEndTests {
         #expect(metrics.output.contains("tierd_users{tier=\"minimal\"} 1"), "\(metrics.output)")
         #expect(!metrics.output.contains("bob"), "metrics must not carry user ids")
 
-        let audit = try String(contentsOfFile: run.setup.directory + "/state/audit.jsonl", encoding: .utf8)
+        let audit = try String(contentsOfFile: run.dir.path + "/state/audit.jsonl", encoding: .utf8)
         #expect(audit.split(separator: "\n").count == 4, "\(audit)")
     }
 
     @Test func reloadChangesRatesInPlaceAndRefusesABrokenConfig() throws {
-        let run = try start()
-        defer { run.stop() }
+        let run = try DaemonFixture()
+        defer { run.tearDown() }
+        try run.start()
         #expect(try run.push(["alice", "600"]).status == 0)
-        let before = try run.classes()
+        let before = try run.kernel.classes()
         #expect(before.contains("rate 20Mbit"), "\(before)")
         let handle = classHandle(in: before, rate: "20Mbit")
 
@@ -105,11 +56,11 @@ struct ControlCommandsEndToEndTests {
         var config = try String(contentsOfFile: run.setup.configPath, encoding: .utf8)
         config = config.replacingOccurrences(of: #"download = "20mbit""#, with: #"download = "30mbit""#)
         try config.write(toFile: run.setup.configPath, atomically: true, encoding: .utf8)
-        let users = run.setup.directory + "/users.csv"
+        let users = run.dir.path + "/users.csv"
         try (try String(contentsOfFile: users, encoding: .utf8) + "dave,10.98.2.1,\n").write(toFile: users, atomically: true, encoding: .utf8)
         let reload = try tierctl(run.ctl + ["reload"])
         #expect(reload.status == 0, "\(reload.output)")
-        let after = try run.classes()
+        let after = try run.kernel.classes()
         #expect(classHandle(in: after, rate: "30Mbit") == handle, "class changed in place: \(after)")
         #expect(try run.tier("dave") == "full")
 
@@ -127,5 +78,16 @@ struct ControlCommandsEndToEndTests {
             return line.split(separator: " ").dropFirst(2).first.map(String.init)
         }
         return nil
+    }
+}
+
+extension DaemonFixture {
+    /// `tierctl push ARGS` against this daemon's feed socket.
+    fileprivate func push(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try TestSupport.tierctl(["push"] + arguments + ["--feed-socket", feedSocket])
+    }
+
+    fileprivate func tier(_ user: String) throws -> String? {
+        try status(user)["tier"] as? String
     }
 }

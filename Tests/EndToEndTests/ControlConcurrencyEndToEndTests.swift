@@ -13,33 +13,29 @@ struct ControlConcurrencyEndToEndTests {
     static let clients = 100
 
     @Test func hundredConcurrentClientsAreAnsweredWhileTwoStall() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let socket = ["--socket", setup.controlSocket]
-        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
+        let socket = daemon.ctl
+
         #expect(try tierctl(socket + ["override", "bob", "minimal"]).status == 0)
 
         // The hung client: connected first, so it holds a slot until the request timeout.
-        let hung = try LineSocket(path: setup.controlSocket)
+        let hung = try LineSocket(path: daemon.controlSocket)
         defer { hung.close() }
         // And one that stalls mid-request: the daemon must not wait for its newline.
-        let halfSent = try LineSocket(path: setup.controlSocket)
+        let halfSent = try LineSocket(path: daemon.controlSocket)
         defer { halfSent.close() }
         try halfSent.send(#"{"cmd":"stat"#)
         // And one that has been answered and then stays silent (within the idle timeout).
-        let answered = try LineSocket(path: setup.controlSocket)
+        let answered = try LineSocket(path: daemon.controlSocket)
         defer { answered.close() }
         try answered.send(#"{"cmd":"status","user":"alice"}"# + "\n")
         #expect(try answered.readOneLine(timeout: 5)?.contains(#""user":"alice""#) == true)
 
         // All connections open at once, then every request sent, then every reply read.
         let requests = (0..<Self.clients).map(Self.request)
-        let sockets = try requests.map { _ in try LineSocket(path: setup.controlSocket) }
+        let sockets = try requests.map { _ in try LineSocket(path: daemon.controlSocket) }
         defer { sockets.forEach { $0.close() } }
         let started = Date()
         for (socket, request) in zip(sockets, requests) { try socket.send(request.line + "\n") }
@@ -65,28 +61,24 @@ struct ControlConcurrencyEndToEndTests {
     }
 
     @Test func tierctlExits69WithAClearMessageWhenTheDaemonIsGone() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let socket = ["--socket", setup.controlSocket]
-        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
+        let socket = daemon.ctl
+
         #expect(daemon.stop() == 0, "log: \(daemon.log)")
 
         // Whether the daemon removed its socket or left it behind (ECONNREFUSED after a
         // crash), every command says which socket failed and hints at the daemon.
-        if !FileManager.default.fileExists(atPath: setup.controlSocket) {
-            try LineSocket.leaveStaleSocketFile(at: setup.controlSocket)
+        if !FileManager.default.fileExists(atPath: daemon.controlSocket) {
+            try LineSocket.leaveStaleSocketFile(at: daemon.controlSocket)
         }
         for arguments in [["status"], ["status", "alice", "--json"], ["explain", "alice"], ["health"], ["metrics"], ["reload"], ["clear", "bob"]] {
             let result = try tierctl(socket + arguments)
             #expect(result.status == 69, "\(arguments): \(result.output)")
-            #expect(result.output.contains(setup.controlSocket) && result.output.contains("is tierd running?"), "\(arguments): \(result.output)")
+            #expect(result.output.contains(daemon.controlSocket) && result.output.contains("is tierd running?"), "\(arguments): \(result.output)")
         }
-        let missing = try tierctl(["--socket", dir.path + "/absent.sock", "status"])
+        let missing = try tierctl(["--socket", daemon.dir.path + "/absent.sock", "status"])
         #expect(missing.status == 69)
         #expect(missing.output.contains("No such file or directory"), "\(missing.output)")
     }

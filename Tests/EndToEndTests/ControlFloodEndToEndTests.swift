@@ -12,19 +12,13 @@ struct ControlFloodEndToEndTests {
     @Test func rootIsServedWhileAnAccountFloodsTheSocket() throws {
         let accounts = try LocalAccounts.make()
         defer { accounts.remove() }
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        #expect(chmod(dir.path, 0o755) == 0)  // the flooding account must reach the socket
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        try accounts.configure(setup)
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let socket = ["--socket", setup.controlSocket]
-        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try accounts.configure(daemon)
+        try daemon.start()
+        let socket = daemon.ctl
 
-        let flood = try ControlFlood(as: accounts.stranger, socket: setup.controlSocket, connections: 300)
+        let flood = try ControlFlood(as: accounts.stranger, socket: daemon.controlSocket, connections: 300)
         defer { flood.stop() }
         let connected = flood.nextLine()
         try #require(connected == "connected 300", "flood: \(connected ?? "nothing") \(flood.remainingOutput())")

@@ -30,14 +30,10 @@ struct CrashConsistencyTests {
     /// and alice is exactly baseline + the sum of delta_i over the pushes whose `u<i>` applied,
     /// which ties the unacknowledged pushes down too: no range, an exact equality.
     @Test func everyAcknowledgedSocketEventAppliesExactlyOnceAcrossKillNine() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
         let pool = 6000
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path, extraUsers: pool)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture(extraUsers: pool)
+        defer { daemon.tearDown() }
+        try daemon.start()
         let first = RawFeedConnection.push(lines: [#"{"user":"alice","score":1000}"#], to: daemon.feedSocket)
         guard case .replied(accepted: 1, rejected: 0, _) = first else {
             Issue.record("initial score not acknowledged: \(first)")
@@ -115,7 +111,7 @@ struct CrashConsistencyTests {
 
         // A clean stop and start (snapshot instead of journal) changes nothing.
         #expect(daemon.stop() == 0)
-        #expect(try daemon.start())
+        try daemon.start()
         verify(try daemon.scores(), "after a clean restart")
     }
 
@@ -123,13 +119,9 @@ struct CrashConsistencyTests {
     /// random moment after the last acknowledgement (right away: only the journal has it;
     /// later: the snapshot does too). The final score must equal baseline + every delta.
     @Test func acknowledgedPushesBeforeEachKillAreAllApplied() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
         #expect(RawFeedConnection.push(lines: [#"{"user":"bob","score":1000}"#], to: daemon.feedSocket).isAcknowledged(accepted: 1))
 
         var expected = Self.baseline
@@ -143,7 +135,7 @@ struct CrashConsistencyTests {
             }
             usleep(cycle % 3 == 0 ? 0 : Self.randomKillDelay(cycle))
             daemon.kill9()
-            #expect(try daemon.start(), "never healthy after kill \(cycle): \(daemon.log)")
+            try daemon.start()
             #expect(try daemon.score("bob") == expected, "after kill \(cycle)")
         }
         #expect(try daemon.score("bob") == expected)
@@ -155,13 +147,9 @@ struct CrashConsistencyTests {
     /// ours), neither live nor when replayed from the journal after `kill -9`: the reply
     /// said "accepted", so it counts.
     @Test func acknowledgedUntimedEventIsNotDroppedBehindAFutureTimestamp() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
         // Ahead, but within the default `max_future_skew` (5m): accepted.
         let future = Int(Date().timeIntervalSince1970) + 240
         let ahead = RawFeedConnection.push(lines: [#"{"user":"carol","score":900,"ts":\#(future)}"#], to: daemon.feedSocket)
@@ -171,7 +159,7 @@ struct CrashConsistencyTests {
         #expect(try daemon.score("carol") == 858, "live")
 
         daemon.kill9()  // at once: only the journal has the events
-        #expect(try daemon.start(), "never healthy after the kill: \(daemon.log)")
+        try daemon.start()
         #expect(try daemon.score("carol") == 858, "after journal replay")
 
         // The file feed's untimed line follows the same rule.
@@ -187,13 +175,9 @@ struct CrashConsistencyTests {
     /// between) while the daemon is killed 20 times; at the end carol is exactly baseline +
     /// the sum of every delta appended, and stays so across one more kill.
     @Test func everyFileFeedLineAppliesExactlyOnceAcrossKillNine() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
 
         let writer = FeedFileWriter(path: daemon.setup.feedPath)
         let writerDone = DispatchSemaphore(value: 0)
@@ -205,7 +189,7 @@ struct CrashConsistencyTests {
             usleep(Self.randomKillDelay(cycle))
             daemon.kill9()
             if cycle % 4 == 3 { usleep(UInt32.random(in: 0...300_000)) }  // lines pile up while it is down
-            #expect(try daemon.start(), "never healthy after kill \(cycle): \(daemon.log)")
+            try daemon.start()
         }
         writer.requestStop()
         writerDone.wait()
@@ -218,11 +202,11 @@ struct CrashConsistencyTests {
         #expect(feed["rejected"] as? Int == 0, "feed health: \(feed)")
 
         daemon.kill9()
-        #expect(try daemon.start())
+        try daemon.start()
         usleep(300_000)  // give a wrongly re-read file the time to show
         #expect(try daemon.score("carol") == expected)
         #expect(daemon.stop() == 0)
-        #expect(try daemon.start())
+        try daemon.start()
         usleep(300_000)
         #expect(try daemon.score("carol") == expected, "after a clean restart")
     }

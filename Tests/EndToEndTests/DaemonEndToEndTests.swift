@@ -7,45 +7,39 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct DaemonEndToEndTests {
     @Test func feedFileChangesTierInKernelAndStatusAndSurvivesRestart() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        var daemon: DaemonProcess? = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon?.stop() }
-        let ctl = ["--socket", setup.controlSocket]
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
+        let ctl = daemon.ctl
 
-        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "daemon never became healthy: \(daemon!.log)")
         var alice = try statusJSON(ctl, user: "alice")
         #expect(alice["tier"] as? String == "full")
         #expect(alice["download"] is NSNull)
 
-        try setup.appendFeed(#"{"user":"alice","score":600,"reason":"test"}"# + "\n")
-        #expect(try eventually { try statusJSON(ctl, user: "alice")["tier"] as? String == "reduced" }, "log: \(daemon!.log)")
+        try daemon.appendFeed(#"{"user":"alice","score":600,"reason":"test"}"# + "\n")
+        #expect(try eventually { try statusJSON(ctl, user: "alice")["tier"] as? String == "reduced" }, "log: \(daemon.log)")
         alice = try statusJSON(ctl, user: "alice")
         #expect(alice["download"] as? Int == 20_000_000)
         #expect(alice["upload"] as? Int == 5_000_000)
-        let reducedClasses = try net.run(net.serverNS, ["tc", "class", "show", "dev", net.serverInterface])
+        let reducedClasses = try daemon.net.run(daemon.net.serverNS, ["tc", "class", "show", "dev", daemon.net.serverInterface])
         #expect(reducedClasses.contains("rate 20Mbit"), "kernel classes: \(reducedClasses)")
 
         // A partial line waits for its newline; then the change applies.
-        try setup.appendFeed(#"alice,1"#)
-        try setup.appendFeed("00\n")
+        try daemon.appendFeed(#"alice,1"#)
+        try daemon.appendFeed("00\n")
         #expect(try eventually { try statusJSON(ctl, user: "alice")["tier"] as? String == "minimal" })
-        let handleBefore = try classHandle(net, rate: "2Mbit")
+        let handleBefore = try classHandle(daemon.net, rate: "2Mbit")
         #expect(handleBefore != nil, "no 2Mbit class for alice")
 
         // SIGTERM: graceful, shaping left in place.
-        #expect(daemon!.stop() == 0, "log: \(daemon!.log)")
-        daemon = nil
-        #expect(try classHandle(net, rate: "2Mbit") == handleBefore)
+        #expect(daemon.stop() == 0, "log: \(daemon.log)")
+        #expect(try classHandle(daemon.net, rate: "2Mbit") == handleBefore)
 
         // Restart: state restored, the same class adopted (not re-created).
-        daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd2.log")
+        try daemon.launch()
         #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 })
         #expect(try statusJSON(ctl, user: "alice")["tier"] as? String == "minimal")
-        #expect(try classHandle(net, rate: "2Mbit") == handleBefore)
+        #expect(try classHandle(daemon.net, rate: "2Mbit") == handleBefore)
 
         // Unknown user in status: a clear failure, exit 1.
         #expect(try tierctl(ctl + ["status", "mallory"]).status == 1)
@@ -91,15 +85,4 @@ struct DaemonEndToEndTests {
         }
         return nil
     }
-}
-
-/// The `[scoring]` timing of a daemon under test. `exact` (no decay, hysteresis or dwell)
-/// keeps scores exact sums; the scoring tests shorten these to seconds.
-struct ScoringSettings {
-    var halfLife = "0s"
-    var hysteresis = 0
-    var minDwell = "0s"
-    var staleAfter = "15m"
-
-    static let exact = ScoringSettings()
 }

@@ -7,19 +7,14 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct DriftRepairEndToEndTests {
     @Test func handChangedRateAndDeletedShardAreRestoredByTheMonitor() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
         // 30 s: a repair within 1.5 s can only come from the monitor, not from the periodic pass.
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let ctl = ["--socket", setup.controlSocket]
-        let kernel = KernelObservation(net: net)
+        try daemon.start()
+        let ctl = daemon.ctl
+        let kernel = daemon.kernel
 
-        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
-        try setup.appendFeed(#"{"user":"alice","score":100}"# + "\n" + #"{"user":"carol","score":600}"# + "\n")
+        try daemon.appendFeed(#"{"user":"alice","score":100}"# + "\n" + #"{"user":"carol","score":600}"# + "\n")
         #expect(try eventually { try kernel.classHandle(rate: "2Mbit") != nil && kernel.classHandle(rate: "20Mbit") != nil },
                 "log: \(daemon.log)")
         let alice = try #require(try kernel.classHandle(rate: "2Mbit"))
@@ -27,17 +22,17 @@ struct DriftRepairEndToEndTests {
 
         // A rate changed by hand.
         let qdisc = String(alice.split(separator: ":")[0]) + ":"
-        _ = try kernel.tc(["class", "change", "dev", net.serverInterface, "parent", qdisc, "classid", alice, "htb", "rate", "1mbit"])
+        _ = try kernel.tc(["class", "change", "dev", daemon.net.serverInterface, "parent", qdisc, "classid", alice, "htb", "rate", "1mbit"])
         #expect(try kernel.classHandle(rate: "1Mbit") == alice)
         #expect(try eventually(timeout: 1.5) { try kernel.classHandle(rate: "2Mbit") == alice && kernel.classHandle(rate: "1Mbit") == nil },
                 "rate not restored: \((try? kernel.classes()) ?? "")\n\(daemon.log)")
 
         // A whole inner qdisc deleted by hand: its classes, leaves and filters go with it.
-        let shardLine = try #require(try kernel.tc(["qdisc", "show", "dev", net.serverInterface]).split(separator: "\n")
+        let shardLine = try #require(try kernel.tc(["qdisc", "show", "dev", daemon.net.serverInterface]).split(separator: "\n")
             .first { $0.hasPrefix("qdisc htb \(qdisc) ") })
         let words = shardLine.split(separator: " ")
         let parent = try #require(words.firstIndex(of: "parent").map { String(words[$0 + 1]) })
-        _ = try kernel.tc(["qdisc", "del", "dev", net.serverInterface, "parent", parent, "handle", qdisc])
+        _ = try kernel.tc(["qdisc", "del", "dev", daemon.net.serverInterface, "parent", parent, "handle", qdisc])
         #expect(try kernel.classHandle(rate: "2Mbit") == nil)
         #expect(try eventually(timeout: 1.5) {
             try kernel.classHandle(rate: "2Mbit") != nil && kernel.classHandle(rate: "20Mbit") != nil
@@ -52,26 +47,20 @@ struct DriftRepairEndToEndTests {
     }
 
     @Test func driftIsRepairedWithinOneReconcileInterval() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        try setup.setReconcileInterval("2s")
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let ctl = ["--socket", setup.controlSocket]
-        let kernel = KernelObservation(net: net)
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.setup.setReconcileInterval("2s")
+        try daemon.start()
+        let kernel = daemon.kernel
 
-        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
-        try setup.appendFeed(#"{"user":"bob","score":100}"# + "\n")
+        try daemon.appendFeed(#"{"user":"bob","score":100}"# + "\n")
         #expect(try eventually { try kernel.classHandle(rate: "2Mbit") != nil }, "log: \(daemon.log)")
         let bob = try #require(try kernel.classHandle(rate: "2Mbit"))
         let qdisc = String(bob.split(separator: ":")[0]) + ":"
         // As an administrator would: the class, and the classifier's egress hook.
         _ = qdisc
-        _ = try kernel.tc(["class", "del", "dev", net.serverInterface, "classid", bob])
-        _ = try kernel.tc(["filter", "del", "dev", net.serverInterface, "egress"])
+        _ = try kernel.tc(["class", "del", "dev", daemon.net.serverInterface, "classid", bob])
+        _ = try kernel.tc(["filter", "del", "dev", daemon.net.serverInterface, "egress"])
         #expect(try eventually(timeout: 2.5) { try kernel.classHandle(rate: "2Mbit") != nil && kernel.hasFilter(to: kernel.classHandle(rate: "2Mbit")!) },
                 "not restored within one interval: \((try? kernel.classes()) ?? "")\n\(daemon.log)")
     }

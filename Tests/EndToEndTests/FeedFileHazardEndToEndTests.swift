@@ -10,13 +10,9 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct FeedFileHazardEndToEndTests {
     @Test func directoryFifoAndDeviceAtTheFeedPathDegradeHealthAndFollowingResumes() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
         let feed = daemon.setup.feedPath
         let files = FileManager.default
         var score = 600.0
@@ -80,18 +76,14 @@ struct FeedFileHazardEndToEndTests {
 
     /// The feed directory removed (and re-created later): degraded, then followed again.
     @Test func feedDirectoryRemovedAndRecreated() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let spool = dir.path + "/spool"
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        let spool = daemon.dir.path + "/spool"
         try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: false)
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
         let config = try String(contentsOfFile: daemon.setup.configPath, encoding: .utf8)
-        try config.replacingOccurrences(of: "file = \"\(dir.path)/scores.jsonl\"", with: "file = \"\(spool)/scores.jsonl\"")
+        try config.replacingOccurrences(of: "file = \"\(daemon.dir.path)/scores.jsonl\"", with: "file = \"\(spool)/scores.jsonl\"")
             .write(toFile: daemon.setup.configPath, atomically: true, encoding: .utf8)
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        try daemon.start()
 
         try FileManager.default.removeItem(atPath: spool)
         #expect(try eventually(timeout: 10) {

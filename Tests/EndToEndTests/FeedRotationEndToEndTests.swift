@@ -8,14 +8,10 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct FeedRotationEndToEndTests {
     @Test func followsAppendPartialLineRenameTruncateAndRecreate() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
         let feed = FeedFileEditor(path: daemon.setup.feedPath)
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        try daemon.start()
         var bob = 1000.0
 
         // Append.
@@ -61,7 +57,7 @@ struct FeedRotationEndToEndTests {
         #expect(daemon.stop() == 0, "log: \(daemon.log)")
         try feed.append(#"{"user":"bob","delta":4}"# + "\n")
         bob += 4
-        #expect(try daemon.start())
+        try daemon.start()
         try expectScore(daemon, "bob", bob, "after restart with an appended line")
         usleep(300_000)
         #expect(try daemon.score("bob") == bob, "a line was re-applied after restart")
@@ -70,7 +66,7 @@ struct FeedRotationEndToEndTests {
         #expect(daemon.stop() == 0)
         try feed.replaceByRename(with: #"{"user":"bob","delta":-100}"# + "\n" + #"{"user":"carol","delta":-1}"# + "\n")
         bob -= 100
-        #expect(try daemon.start())
+        try daemon.start()
         try expectScore(daemon, "bob", bob, "after rotation while down")
         try expectScore(daemon, "carol", 999, "after rotation while down")
 
@@ -79,7 +75,7 @@ struct FeedRotationEndToEndTests {
     }
 
     private func expectScore(
-        _ daemon: FeedTestDaemon, _ user: String, _ expected: Double, _ step: String,
+        _ daemon: DaemonFixture, _ user: String, _ expected: Double, _ step: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let reached = try eventually(timeout: 5) { try daemon.score(user) == expected }

@@ -9,13 +9,9 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct FutureTimestampEndToEndTests {
     @Test func aFarFutureEventIsRejectedOnBothFeedsAndFreezesNobody() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
         let future = #""ts":"2099-01-01T00:00:00Z""#
         let now = Int(Date().timeIntervalSince1970)
 
@@ -48,13 +44,9 @@ struct FutureTimestampEndToEndTests {
 
     /// `tierctl --socket PATH push` reaches that daemon's feed socket (asked over `health`).
     @Test func pushWithOnlyTheControlSocketReachesTheDaemon() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
         #expect(try daemon.feedHealth()["socket"] as? String == daemon.feedSocket)
         let pushed = try tierctl(daemon.ctl + ["push", "carol", "700"])
         #expect(pushed.status == 0, "\(pushed.output)")

@@ -8,13 +8,9 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct HostileFeedTests {
     @Test func socketRejectsHostileLinesAndAppliesTheValidOnesAmongThem() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
 
         let input = HostileFeedInput.make()
         let outcome = RawFeedConnection.push(input.bytes, to: daemon.feedSocket)
@@ -46,13 +42,9 @@ struct HostileFeedTests {
     }
 
     @Test func fileFeedRejectsHostileLinesAndAppliesTheValidOnesAmongThem() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
 
         let input = HostileFeedInput.make()
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: daemon.setup.feedPath))
@@ -82,13 +74,9 @@ struct HostileFeedTests {
     /// after it applies, and the daemon does not buffer the line (its resident memory grows
     /// by far less than what was sent).
     @Test func endlessLineOnTheSocketIsRejectedWithoutBeingBuffered() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
         guard let pid = daemon.process?.process.processIdentifier, let before = Self.residentBytes(pid) else {
             Issue.record("cannot read the daemon's memory")
             return
@@ -126,13 +114,9 @@ struct HostileFeedTests {
     /// every other producer is answered promptly, and the stalled line is not applied (it
     /// was never acknowledged).
     @Test func stalledProducerDoesNotHoldUpFiftyOthers() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let daemon = try FeedTestDaemon(net: net, directory: dir.path)
-        defer { daemon.kill9() }
-        #expect(try daemon.start(), "never healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
 
         guard let staller = RawFeedConnection(path: daemon.feedSocket) else {
             Issue.record("cannot connect to the feed socket")

@@ -74,17 +74,13 @@ import TestSupport
 
     @Test(.enabled(if: isRoot(), "needs root to create network namespaces"))
     func operationsGuideListsEveryMetricTheDaemonExports() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let socket = ["--socket", setup.controlSocket]
-        try #require(try eventually(timeout: 20) { try tierctl(socket + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
+        let socket = daemon.ctl
+
         // A throttled user, so the per-tier traffic families exist too.
-        #expect(try tierctl(["push", "bob", "600", "--feed-socket", setup.directory + "/feed.sock"]).status == 0)
+        #expect(try tierctl(["push", "bob", "600", "--feed-socket", daemon.feedSocket]).status == 0)
         let metrics = try tierctl(socket + ["metrics"])
         #expect(metrics.status == 0, "\(metrics.output)")
         let families = metrics.output.split(separator: "\n").compactMap { line -> String? in

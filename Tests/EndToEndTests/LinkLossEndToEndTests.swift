@@ -8,29 +8,24 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct LinkLossEndToEndTests {
     @Test func lossIsDegradedAtOnceAndReturnIsRebuilt() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
         // 30 s: anything within a few seconds comes from the link monitor, not the periodic pass.
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let ctl = ["--socket", setup.controlSocket]
-        let kernel = KernelObservation(net: net)
+        try daemon.start()
+        let ctl = daemon.ctl
+        let kernel = daemon.kernel
 
-        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
-        try setup.appendFeed(#"{"user":"alice","score":100}"# + "\n")
+        try daemon.appendFeed(#"{"user":"alice","score":100}"# + "\n")
         #expect(try eventually { try kernel.classHandle(rate: "2Mbit") != nil }, "log: \(daemon.log)")
 
-        try net.run(net.serverNS, ["ip", "link", "del", net.serverInterface])
+        try daemon.net.run(daemon.net.serverNS, ["ip", "link", "del", daemon.net.serverInterface])
         #expect(try eventually(timeout: 2) { try KernelObservation.health(ctl).status == "degraded" },
                 "health after the interface went: \((try? KernelObservation.health(ctl)) ?? ("", []))\n\(daemon.log)")
         let errors = try KernelObservation.health(ctl).errors.joined(separator: " ")
-        #expect(errors.contains(net.serverInterface), "the error names the interface: \(errors)")
+        #expect(errors.contains(daemon.net.serverInterface), "the error names the interface: \(errors)")
 
-        try net.run(net.serverNS, ["ip", "link", "add", net.serverInterface, "type", "veth", "peer", "name", net.serverInterface + "r"])
-        try net.run(net.serverNS, ["ip", "link", "set", net.serverInterface, "up"])
+        try daemon.net.run(daemon.net.serverNS, ["ip", "link", "add", daemon.net.serverInterface, "type", "veth", "peer", "name", daemon.net.serverInterface + "r"])
+        try daemon.net.run(daemon.net.serverNS, ["ip", "link", "set", daemon.net.serverInterface, "up"])
         #expect(try eventually(timeout: 5) { try tierctl(ctl + ["health"]).status == 0 && kernel.classHandle(rate: "2Mbit") != nil },
                 "not rebuilt on the returned interface: \(daemon.log)")
         #expect(try kernel.hasFilter(to: try #require(try kernel.classHandle(rate: "2Mbit"))))

@@ -8,7 +8,7 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct OverrideRestartEndToEndTests {
     @Test func overridesSurviveSigtermAndSigkillWithTheirExpiry() throws {
-        let scenario = try ScoringScenario()
+        let scenario = try DaemonFixture(scoring: ScoringSettings(staleAfter: "0s"))
         defer { scenario.tearDown() }
         try scenario.start()
 
@@ -24,8 +24,8 @@ struct OverrideRestartEndToEndTests {
         let bobOverride = try #require(try scenario.status("bob")["override"] as? [String: Any])
         let bobExplained = try scenario.explain("bob")
         let bobUntil = try #require((bobExplained["override"] as? [String: Any])?["until"] as? String)
-        let classes = try scenario.downloadClasses()
-        let bobHandle = try #require(try scenario.classHandle(rate: "20Mbit"), "\(classes)")
+        let classes = try scenario.kernel.classes()
+        let bobHandle = try #require(try scenario.kernel.classHandle(rate: "20Mbit"), "\(classes)")
         let aliceExpiry = try #require(epochSeconds((try scenario.explain("alice")["next_change"] as? [String: Any])?["at"]))
 
         #expect(scenario.stop(signal: SIGTERM) == 0)
@@ -51,7 +51,7 @@ struct OverrideRestartEndToEndTests {
     }
 
     private func expectBobKept(
-        _ scenario: ScoringScenario, override: [String: Any], until: String, handle: String,
+        _ scenario: DaemonFixture, override: [String: Any], until: String, handle: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let status = try scenario.status("bob")
@@ -63,6 +63,6 @@ struct OverrideRestartEndToEndTests {
         let explained = try scenario.explain("bob")
         #expect((explained["override"] as? [String: Any])?["until"] as? String == until, "\(explained)", sourceLocation: sourceLocation)
         #expect(explained["rule"] as? String == "override", sourceLocation: sourceLocation)
-        #expect(try scenario.classHandle(rate: "20Mbit") == handle, "adopted, not re-created", sourceLocation: sourceLocation)
+        #expect(try scenario.kernel.classHandle(rate: "20Mbit") == handle, "adopted, not re-created", sourceLocation: sourceLocation)
     }
 }

@@ -10,7 +10,7 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to mount a tmpfs and create network namespaces"))
 struct PersistenceFailureEndToEndTests {
     @Test func aFullStateDirRefusesChangesUntilThereIsRoomAgain() throws {
-        let scenario = try ScoringScenario()
+        let scenario = try DaemonFixture(scoring: ScoringSettings(staleAfter: "0s"))
         defer { scenario.tearDown() }
         try FileManager.default.createDirectory(atPath: scenario.stateDir, withIntermediateDirectories: false)
         // Mounted before tierd starts, so its namespace (ip netns exec) has the same mount.
@@ -27,7 +27,7 @@ struct PersistenceFailureEndToEndTests {
             "\(override.output)")
         let alice = try scenario.status("alice")
         #expect(alice["tier"] as? String == "full" && alice["override"] is NSNull, "rolled back: \(alice)")
-        #expect(try scenario.classHandle(rate: "2Mbit") == nil, "a refused override must not reach the kernel")
+        #expect(try scenario.kernel.classHandle(rate: "2Mbit") == nil, "a refused override must not reach the kernel")
 
         let push = try tierctl(["push", "bob", "300", "--feed-socket", scenario.feedSocket])
         #expect(push.status == 1, "\(push.output)")
@@ -76,7 +76,7 @@ struct PersistenceFailureEndToEndTests {
     }
 
     @Test func aRemovedStateDirIsRecreatedAndTheAuditLogFollowsRotationButNoSymlink() throws {
-        let scenario = try ScoringScenario()
+        let scenario = try DaemonFixture(scoring: ScoringSettings(staleAfter: "0s"))
         defer { scenario.tearDown() }
         try scenario.start()
 

@@ -7,24 +7,19 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct ReadyClassEndToEndTests {
     @Test func aNewlyThrottledUserTakesAReadyClassAndTheTickReplacesIt() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        try setup.addNetworkSetting("spare_classes = 2")
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon.stop() }
-        let ctl = ["--socket", setup.controlSocket]
-        let kernel = KernelObservation(net: net)
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.setup.addNetworkSetting("spare_classes = 2")
+        try daemon.start()
+        let ctl = daemon.ctl
+        let kernel = daemon.kernel
 
-        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "daemon never became healthy: \(daemon.log)")
         // Nobody is throttled: only the two ready classes per direction, never limiting.
         let ready = try kernel.userClasses()
         #expect(ready.count == 2 && ready.allSatisfy { $0.rate == "400Gbit" }, "\(ready)")
         #expect(try kernel.userClasses(upload: true).count == 2)
 
-        try setup.appendFeed(#"{"user":"alice","score":600}"# + "\n")
+        try daemon.appendFeed(#"{"user":"alice","score":600}"# + "\n")
         #expect(try eventually { try kernel.classHandle(rate: "20Mbit") != nil }, "log: \(daemon.log)")
         let alice = try #require(try kernel.classHandle(rate: "20Mbit"))
         #expect(ready.map(\.handle).contains(alice), "alice got \(alice), ready were \(ready)")
@@ -36,7 +31,7 @@ struct ReadyClassEndToEndTests {
         }, "\((try? kernel.classes()) ?? "")\n\(daemon.log)")
 
         // Back to unthrottled: the ready classes are complete, so her class is deleted.
-        try setup.appendFeed(#"{"user":"alice","score":900}"# + "\n")
+        try daemon.appendFeed(#"{"user":"alice","score":900}"# + "\n")
         #expect(try eventually { try kernel.classHandle(rate: "20Mbit") == nil }, "log: \(daemon.log)")
         #expect(try kernel.userClasses().map(\.rate) == ["400Gbit", "400Gbit"])
         #expect(try tierctl(ctl + ["health"]).status == 0)

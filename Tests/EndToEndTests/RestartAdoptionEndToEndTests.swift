@@ -37,32 +37,27 @@ struct RestartAdoptionEndToEndTests {
     }
 
     @Test func restartWithUnchangedConfigCreatesAndDeletesNothing() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        var daemon: DaemonProcess? = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log")
-        defer { daemon?.stop() }
-        let ctl = ["--socket", setup.controlSocket]
-        let kernel = KernelObservation(net: net)
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.start()
+        let ctl = daemon.ctl
+        let kernel = daemon.kernel
 
-        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "daemon never became healthy: \(daemon!.log)")
-        try setup.appendFeed(#"{"user":"alice","score":100}"# + "\n" + #"{"user":"carol","score":600}"# + "\n")
+        try daemon.appendFeed(#"{"user":"alice","score":100}"# + "\n" + #"{"user":"carol","score":600}"# + "\n")
         let rates: [(rate: String, upload: Bool)] = [("2Mbit", false), ("20Mbit", false), ("1Mbit", true), ("5Mbit", true)]
         #expect(try eventually { try rates.allSatisfy { try kernel.classHandle(rate: $0.rate, upload: $0.upload) != nil } },
-                "log: \(daemon!.log)")
+                "log: \(daemon.log)")
         let handlesBefore = try rates.map { try kernel.classHandle(rate: $0.rate, upload: $0.upload) }
 
-        let monitor = try net.start(net.serverNS, ["tc", "monitor"])
+        let monitor = try daemon.net.start(daemon.net.serverNS, ["tc", "monitor"])
         defer { monitor.stop() }
         let watcher = ClassWatcher()
         watcher.start(kernel, expecting: rates)
         usleep(200_000)
 
-        #expect(daemon!.stop() == 0, "log: \(daemon!.log)")
-        daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd2.log")
-        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "restarted daemon never became healthy: \(daemon!.log)")
+        #expect(daemon.stop() == 0, "log: \(daemon.log)")
+        try daemon.launch()
+        #expect(try eventually { try tierctl(ctl + ["health"]).status == 0 }, "restarted daemon never became healthy: \(daemon.log)")
         usleep(500_000)
         let watch = watcher.stop()
         #expect(watch.gaps == [], "classes missing during the restart")
@@ -72,8 +67,8 @@ struct RestartAdoptionEndToEndTests {
         // A marker on another device, then a real change by the new daemon: the monitor's
         // output before the marker is the restart's, after it proves the monitor records.
         _ = try kernel.tc(["qdisc", "add", "dev", "lo", "root", "handle", "4d:", "pfifo"])
-        try setup.appendFeed(#"{"user":"bob","score":100}"# + "\n")
-        #expect(try eventually { try kernel.classes().components(separatedBy: " rate 2Mbit ").count == 3 }, "bob's class: \(daemon!.log)")
+        try daemon.appendFeed(#"{"user":"bob","score":100}"# + "\n")
+        #expect(try eventually { try kernel.classes().components(separatedBy: " rate 2Mbit ").count == 3 }, "bob's class: \(daemon.log)")
         usleep(200_000)
         monitor.stop()
         let output = monitor.waitForOutput()

@@ -13,14 +13,14 @@ struct ScoringEndToEndTests {
     /// hysteresis 25) at t = 3 log2(1000/475) = 3.222 s, and full's 825 at t = 3 log2(1000/175)
     /// = 7.544 s. The kernel class is created (minimal), changed in place (reduced), removed (full).
     @Test func decayMovesAUserUpOnTime() throws {
-        let scenario = try ScoringScenario(halfLife: "3s", hysteresis: 25)
+        let scenario = try DaemonFixture(scoring: ScoringSettings(halfLife: "3s", hysteresis: 25, staleAfter: "0s"))
         defer { scenario.tearDown() }
         try scenario.start()
 
         #expect(try scenario.push("alice", 0))
         #expect(try scenario.status("alice")["tier"] as? String == "minimal")
-        let classes = try scenario.downloadClasses()
-        let handle = try #require(try scenario.classHandle(rate: "2Mbit"), "no class: \(classes)")
+        let classes = try scenario.kernel.classes()
+        let handle = try #require(try scenario.kernel.classHandle(rate: "2Mbit"), "no class: \(classes)")
 
         let first = try scenario.explain("alice")
         let scoredAt = try #require(epochSeconds(first["raw_score_at"]))
@@ -41,12 +41,12 @@ struct ScoringEndToEndTests {
         var watch = OnTimeWatch(due: toReduced)
         try watch.run {
             let tier = try scenario.status("alice")["tier"] as? String
-            let classes = try scenario.downloadClasses()
+            let classes = try scenario.kernel.classes()
             let changed = tier == "reduced" && classes.contains(" rate 20Mbit ") && !classes.contains(" rate 2Mbit ")
             return (changed, "tier \(tier ?? "?"), classes:\n\(classes)")
         }
         watch.expectOnTime("minimal -> reduced by decay")
-        #expect(try scenario.classHandle(rate: "20Mbit") == handle, "the class must be changed in place")
+        #expect(try scenario.kernel.classHandle(rate: "20Mbit") == handle, "the class must be changed in place")
 
         let second = try scenario.explain("alice")
         let toFull = try #require(epochSeconds((second["next_change"] as? [String: Any])?["at"]), "\(second)")
@@ -54,12 +54,12 @@ struct ScoringEndToEndTests {
         var watchFull = OnTimeWatch(due: toFull)
         try watchFull.run {
             let tier = try scenario.status("alice")["tier"] as? String
-            let classes = try scenario.downloadClasses()
+            let classes = try scenario.kernel.classes()
             let changed = tier == "full" && !classes.contains(" rate 20Mbit ")
             return (changed, "tier \(tier ?? "?"), classes:\n\(classes)")
         }
         watchFull.expectOnTime("reduced -> full by decay")
-        #expect(try scenario.classHandle(rate: "20Mbit") == nil)
+        #expect(try scenario.kernel.classHandle(rate: "20Mbit") == nil)
         print("decay: observed \(Self.ms(watch.observedLatency)) and \(Self.ms(watchFull.observedLatency)) after the due instants")
 
         let audit = try scenario.audit("alice")
@@ -76,16 +76,16 @@ struct ScoringEndToEndTests {
     /// `override bob full --for 2s`: the class disappears at once, and comes back when the
     /// override expires (2 s later, as `explain` says), with the audit reason "override expired".
     @Test func overrideExpiresOnTime() throws {
-        let scenario = try ScoringScenario()
+        let scenario = try DaemonFixture(scoring: ScoringSettings(staleAfter: "0s"))
         defer { scenario.tearDown() }
         try scenario.start()
 
         #expect(try scenario.push("bob", 300))
-        #expect(try scenario.classHandle(rate: "2Mbit") != nil)
+        #expect(try scenario.kernel.classHandle(rate: "2Mbit") != nil)
         let set = try tierctl(scenario.ctl + ["override", "bob", "full", "--for", "2s", "--reason", "ticket 7"])
         #expect(set.status == 0, "\(set.output)")
         #expect(try scenario.status("bob")["tier"] as? String == "full")
-        #expect(try scenario.classHandle(rate: "2Mbit") == nil, "override to an unthrottled tier removes the class")
+        #expect(try scenario.kernel.classHandle(rate: "2Mbit") == nil, "override to an unthrottled tier removes the class")
 
         let explanation = try scenario.explain("bob")
         #expect(explanation["rule"] as? String == "override")
@@ -103,7 +103,7 @@ struct ScoringEndToEndTests {
         var watch = OnTimeWatch(due: expiry)
         try watch.run {
             let status = try scenario.status("bob")
-            let classes = try scenario.downloadClasses()
+            let classes = try scenario.kernel.classes()
             let changed = status["tier"] as? String == "minimal" && status["override"] is NSNull && classes.contains(" rate 2Mbit ")
             return (changed, "status \(status), classes:\n\(classes)")
         }
@@ -122,7 +122,7 @@ struct ScoringEndToEndTests {
     /// With `stale_after = "2s"`, a user who sends nothing falls back to the default tier
     /// (fail open) 2 s after their last event: class removed, rule `stale`.
     @Test func staleUserFallsBackToTheDefaultTierOnTime() throws {
-        let scenario = try ScoringScenario(staleAfter: "2s")
+        let scenario = try DaemonFixture(scoring: ScoringSettings(staleAfter: "2s"))
         defer { scenario.tearDown() }
         try scenario.start()
 
@@ -138,7 +138,7 @@ struct ScoringEndToEndTests {
         var watch = OnTimeWatch(due: staleAt)
         try watch.run {
             let tier = try scenario.status("carol")["tier"] as? String
-            let classes = try scenario.downloadClasses()
+            let classes = try scenario.kernel.classes()
             return (tier == "full" && !classes.contains(" rate 20Mbit "), "tier \(tier ?? "?"), classes:\n\(classes)")
         }
         watch.expectOnTime("staleness")
@@ -155,7 +155,7 @@ struct ScoringEndToEndTests {
     /// With `min_dwell = "4s"`, a better score right after a change does not move the user
     /// until 4 s after that change; then it does, on time.
     @Test func minDwellHoldsABetterScoreUntilItEnds() throws {
-        let scenario = try ScoringScenario(minDwell: "4s")
+        let scenario = try DaemonFixture(scoring: ScoringSettings(minDwell: "4s", staleAfter: "0s"))
         defer { scenario.tearDown() }
         try scenario.start()
 
@@ -174,7 +174,7 @@ struct ScoringEndToEndTests {
         var watch = OnTimeWatch(due: dwellEnd)
         try watch.run {
             let tier = try scenario.status("alice")["tier"] as? String
-            let classes = try scenario.downloadClasses()
+            let classes = try scenario.kernel.classes()
             return (tier == "full" && !classes.contains(" rate 2Mbit "), "tier \(tier ?? "?"), classes:\n\(classes)")
         }
         watch.expectOnTime("end of min_dwell")

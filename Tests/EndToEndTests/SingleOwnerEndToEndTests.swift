@@ -18,7 +18,8 @@ struct SingleOwnerEndToEndTests {
         var lockText: String
     }
 
-    private func footprint(_ net: TestNetwork, _ setup: DaemonSetup) throws -> Footprint {
+    private func footprint(_ daemon: DaemonFixture) throws -> Footprint {
+        let net = daemon.net
         var kernel = ""
         for device in [net.serverInterface, "ifb-tierdt"] {
             for kind in ["qdisc", "class", "filter"] {
@@ -26,11 +27,11 @@ struct SingleOwnerEndToEndTests {
                 kernel += text.replacingOccurrences(of: #"direct_packets_stat \d+"#, with: "", options: .regularExpression)
             }
         }
-        let sockets = [setup.controlSocket, setup.directory + "/feed.sock"].map { path -> UInt64 in
+        let sockets = [daemon.controlSocket, daemon.feedSocket].map { path -> UInt64 in
             var info = stat()
             return stat(path, &info) == 0 ? UInt64(info.st_ino) : 0
         }
-        let stateDir = setup.directory + "/state"
+        let stateDir = daemon.stateDir
         return Footprint(
             kernel: kernel, sockets: sockets,
             stateFiles: ((try? FileManager.default.contentsOfDirectory(atPath: stateDir)) ?? []).filter { $0 != "state.json" }.sorted(),
@@ -41,122 +42,95 @@ struct SingleOwnerEndToEndTests {
     /// whatever it sent to its own notify socket.
     private func runSecond(_ net: TestNetwork, configPath: String, directory: String) throws -> (status: Int32, output: String, notified: [String]) {
         let receiver = try NotifyReceiver(path: directory + "/notify-second.sock")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", net.serverNS, BuiltProducts.tierd, "--config", configPath]
-        process.environment = ProcessInfo.processInfo.environment.merging(["NOTIFY_SOCKET": receiver.path]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), receiver.messages(timeout: 0.3))
+        let (status, output) = try runProcess(
+            "/usr/bin/env", ["ip", "netns", "exec", net.serverNS, BuiltProducts.tierd, "--config", configPath],
+            environment: ["NOTIFY_SOCKET": receiver.path])
+        return (status, output, receiver.messages(timeout: 0.3))
     }
 
-    private func startFirst(_ net: TestNetwork, _ setup: DaemonSetup, log: String) throws -> (DaemonProcess, pid: Int32) {
-        let daemon = try DaemonProcess(configPath: setup.configPath, namespace: net.serverNS, logPath: log)
-        guard try eventually(timeout: 15, { try tierctl(["--socket", setup.controlSocket, "health"]).status == 0 }) else {
-            throw CommandError(command: ["tierd"], status: -1, output: "first tierd never became healthy: \(daemon.log)")
-        }
-        let text = try String(contentsOfFile: setup.directory + "/state/tierd.lock", encoding: .utf8)
-        return (daemon, Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1)
+    /// Starts the fixture's tierd (the first instance); returns the PID its lock file names.
+    private func startFirst(_ daemon: DaemonFixture) throws -> Int32 {
+        try daemon.start(timeout: 15)
+        let text = try String(contentsOfFile: daemon.stateDir + "/tierd.lock", encoding: .utf8)
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     @Test func secondInstanceWithTheSameConfigRefusesAndTouchesNothing() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        try setup.appendFeed(#"{"user":"alice","score":600}"# + "\n")
-        let (first, pid) = try startFirst(net, setup, log: dir.path + "/first.log")
-        defer { first.stop() }
-        #expect(pid == first.process.processIdentifier)
-        let ctl = ["--socket", setup.controlSocket]
-        let before = try footprint(net, setup)
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        try daemon.appendFeed(#"{"user":"alice","score":600}"# + "\n")
+        let pid = try startFirst(daemon)
+        #expect(pid == daemon.process?.process.processIdentifier)
+        let ctl = daemon.ctl
+        let before = try footprint(daemon)
 
-        let second = try runSecond(net, configPath: setup.configPath, directory: dir.path)
+        let second = try runSecond(daemon.net, configPath: daemon.configPath, directory: daemon.dir.path)
         #expect(second.status == 75, "output: \(second.output)")
         #expect(second.output.contains("pid \(pid)"), "output: \(second.output)")
         #expect(second.output.contains("tierd.lock"), "output: \(second.output)")
         #expect(!second.output.contains(": ready"), "output: \(second.output)")
         #expect(!second.notified.contains { $0.contains("READY=1") }, "notified: \(second.notified)")
 
-        let after = try footprint(net, setup)
+        let after = try footprint(daemon)
         #expect(after == before, "before: \(before)\nafter: \(after)")
         #expect(try tierctl(ctl + ["health"]).status == 0)
         // The feed socket is still the first one's, and it still takes events.
-        #expect(try tierctl(["push", "bob", "300", "--feed-socket", setup.directory + "/feed.sock"]).status == 0)
+        #expect(try tierctl(["push", "bob", "300", "--feed-socket", daemon.feedSocket]).status == 0)
         #expect(try eventually { try tierctl(ctl + ["status", "bob", "--json"]).output.contains("\"minimal\"") })
-        #expect(first.stop() == 0, "log: \(first.log)")
+        #expect(daemon.stop() == 0, "log: \(daemon.log)")
     }
 
     @Test func secondInstanceFromAnotherConfigOnTheSameInterfaceRefuses() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        let (first, pid) = try startFirst(net, setup, log: dir.path + "/first.log")
-        defer { first.stop() }
-        let before = try footprint(net, setup)
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        let pid = try startFirst(daemon)
+        let before = try footprint(daemon)
 
         // Its own state directory and sockets, the same interface.
-        let otherDirectory = dir.path + "/other"
+        let otherDirectory = daemon.dir.path + "/other"
         try FileManager.default.createDirectory(atPath: otherDirectory, withIntermediateDirectories: false)
-        let other = try DaemonSetup(directory: otherDirectory, interface: net.serverInterface)
+        let other = try DaemonSetup(directory: otherDirectory, interface: daemon.net.serverInterface)
         try other.appendFeed(#"{"user":"alice","score":100}"# + "\n")
-        let second = try runSecond(net, configPath: other.configPath, directory: dir.path)
+        let second = try runSecond(daemon.net, configPath: other.configPath, directory: daemon.dir.path)
         #expect(second.status == 75, "output: \(second.output)")
         #expect(second.output.contains("pid \(pid)"), "output: \(second.output)")
-        #expect(second.output.contains("device \(net.serverInterface)"), "output: \(second.output)")
+        #expect(second.output.contains("device \(daemon.net.serverInterface)"), "output: \(second.output)")
         #expect(!second.notified.contains { $0.contains("READY=1") }, "notified: \(second.notified)")
 
-        let after = try footprint(net, setup)
+        let after = try footprint(daemon)
         #expect(after == before, "before: \(before)\nafter: \(after)")
         // It took nothing of its own either: no sockets, no state but the (released) lock file.
         #expect(!FileManager.default.fileExists(atPath: other.controlSocket))
         #expect(!FileManager.default.fileExists(atPath: otherDirectory + "/feed.sock"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: otherDirectory + "/state") == ["tierd.lock"])
-        #expect(try tierctl(["--socket", setup.controlSocket, "health"]).status == 0)
+        #expect(try daemon.tierctl(["health"]).status == 0)
     }
 
     /// flock and the abstract socket die with the process: a `kill -9` leaves a lock file and
     /// socket files behind, and neither blocks the restart.
     @Test func staleLockFromAKilledInstanceDoesNotBlockARestart() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        let (first, pid) = try startFirst(net, setup, log: dir.path + "/first.log")
-        first.stop(signal: SIGKILL)
-        #expect(FileManager.default.fileExists(atPath: setup.directory + "/state/tierd.lock"))
-        #expect(FileManager.default.fileExists(atPath: setup.controlSocket))
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        let pid = try startFirst(daemon)
+        daemon.kill9()
+        #expect(FileManager.default.fileExists(atPath: daemon.stateDir + "/tierd.lock"))
+        #expect(FileManager.default.fileExists(atPath: daemon.controlSocket))
 
-        let (restarted, newPID) = try startFirst(net, setup, log: dir.path + "/restarted.log")
-        defer { restarted.stop() }
+        let newPID = try startFirst(daemon)
         #expect(newPID != pid)
-        #expect(newPID == restarted.process.processIdentifier)
-        #expect(restarted.stop() == 0, "log: \(restarted.log)")
+        #expect(newPID == daemon.process?.process.processIdentifier)
+        #expect(daemon.stop() == 0, "log: \(daemon.log)")
     }
 
     /// READY=1 means "answers": both sockets accept and health is ok the moment it arrives.
     @Test func readyComesOnlyOnceEverySocketAnswers() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        let receiver = try NotifyReceiver(path: dir.path + "/notify.sock")
-        let daemon = try DaemonProcess(
-            configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log",
-            environment: ["NOTIFY_SOCKET": receiver.path])
-        defer { daemon.stop() }
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        let receiver = try NotifyReceiver(path: daemon.dir.path + "/notify.sock")
+        try daemon.launch(environment: ["NOTIFY_SOCKET": receiver.path])
         let seen = receiver.messages(timeout: 20) { $0.contains("READY=1") }
         #expect(seen.contains { $0.contains("READY=1") }, "log: \(daemon.log)")
-        #expect(try tierctl(["--socket", setup.controlSocket, "health"]).status == 0)
-        #expect(try tierctl(["push", "alice", "600", "--feed-socket", setup.directory + "/feed.sock"]).status == 0)
+        #expect(try tierctl(["--socket", daemon.controlSocket, "health"]).status == 0)
+        #expect(try tierctl(["push", "alice", "600", "--feed-socket", daemon.feedSocket]).status == 0)
     }
 }

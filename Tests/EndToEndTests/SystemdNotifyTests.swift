@@ -6,19 +6,13 @@ import TestSupport
 @Suite(.serialized, .enabled(if: isRoot(), "needs root to create network namespaces"))
 struct SystemdNotifyTests {
     @Test func readyReloadingReadyStoppingInOrder() throws {
-        let net = try TestNetwork.make()
-        defer { net.destroy() }
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: net.serverInterface)
-        let receiver = try NotifyReceiver(path: dir.path + "/notify.sock")
-        let daemon = try DaemonProcess(
-            configPath: setup.configPath, namespace: net.serverNS, logPath: dir.path + "/tierd.log",
-            environment: ["NOTIFY_SOCKET": receiver.path])
-        defer { daemon.stop() }
+        let daemon = try DaemonFixture()
+        defer { daemon.tearDown() }
+        let receiver = try NotifyReceiver(path: daemon.dir.path + "/notify.sock")
+        try daemon.launch(environment: ["NOTIFY_SOCKET": receiver.path])
 
         var seen = receiver.messages(timeout: 20) { $0.contains("READY=1") }
-        kill(daemon.process.processIdentifier, SIGHUP)
+        kill(try #require(daemon.process).process.processIdentifier, SIGHUP)
         seen += receiver.messages(timeout: 10) { $0.contains("READY=1") && !$0.contains("RELOADING=1") }
         #expect(daemon.stop() == 0, "log: \(daemon.log)")
         seen += receiver.messages(timeout: 2) { $0.contains("STOPPING=1") }

@@ -24,7 +24,7 @@ import Testing
             let expected = events.map { single.apply($0, now: t0 + 60) }
             let outcomes = batched.apply(contentsOf: events, now: t0 + 60)
             #expect(outcomes == expected)
-            #expect(batched.counters == single.counters)
+            #expect(batched.evaluations == single.evaluations)
             for id in ids { #expect(batched.status(of: id, now: t0 + 60) == single.status(of: id, now: t0 + 60)) }
         }
     }

@@ -9,17 +9,17 @@ import Testing
         _ = engine.set("a", 790, at: t0)  // reduced
         _ = engine.set("a", 810, at: t0 + 1) // better than 800 but not 825: held
         let explanation = try #require(engine.explain("a", now: t0 + 1))
-        #expect(explanation.tier == "reduced")
+        #expect(explanation.tier.name == "reduced")
         #expect(explanation.rule == .hysteresisHold)
         #expect(explanation.rawScore == 810)
         #expect(explanation.scoreAt == t0 + 1)
         #expect(explanation.score == 810)
         #expect(explanation.staleAt == t0 + 7201)
-        #expect(explanation.thresholds.map(\.tier) == ["full", "reduced", "minimal"])
-        #expect(explanation.thresholds.map(\.minScore) == [800, 500, nil])
+        #expect(explanation.thresholds.map(\.tier.name) == ["full", "reduced", "minimal"])
+        #expect(explanation.thresholds.map(\.tier.minScore) == [800, 500, nil])
         #expect(explanation.thresholds.map(\.upThreshold) == [825, 525, nil])
         #expect(explanation.thresholds.map(\.isCurrent) == [false, true, false])
-        #expect(explanation.thresholds[1].download == 20_000_000)
+        #expect(explanation.thresholds[1].tier.download == 20_000_000)
         let next = try #require(explanation.nextChange)
         #expect(next.reason == .decayCrossing)
         #expect(next.at == engine.nextDue)
@@ -44,7 +44,7 @@ import Testing
         #expect(overridden.summary.contains("override"))
         // Clearing returns the computed tier at once (placed afresh by thresholds).
         let cleared = engine.clearOverride(user: "a", now: t0 + 7)
-        #expect(cleared?.to == "minimal")
+        #expect(cleared?.toName == "minimal")
         #expect(cleared?.reason == "override cleared")
         #expect(engine.explain("a", now: t0 + 7)?.rule == .threshold)
     }

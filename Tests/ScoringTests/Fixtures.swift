@@ -2,10 +2,15 @@
 
 /// The tier set of the example config: full (>= 800, unthrottled), reduced (>= 500), minimal (catch-all).
 let exampleTiers = [
-    TierDefinition(name: "full", minScore: 800),
-    TierDefinition(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
-    TierDefinition(name: "minimal", download: 2_000_000, upload: 1_000_000),
+    Tier(name: "full", minScore: 800),
+    Tier(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
+    Tier(name: "minimal", download: 2_000_000, upload: 1_000_000),
 ]
+
+/// The entry of `exampleTiers` called `name` (with no floor, the policy's table holds the same).
+func tier(_ name: String) -> Tier {
+    exampleTiers.first { $0.name == name }!
+}
 
 /// A fixed wall-clock origin so every test runs on the same, explicit clock.
 let t0: Double = 1_795_000_000
@@ -13,7 +18,7 @@ let t0: Double = 1_795_000_000
 func makePolicy(
     baseline: Double = 1000, halfLife: Double = 0, hysteresis: Double = 0, minDwell: Double = 0,
     staleAfter: Double? = nil, defaultTier: String = "full", exempt: Set<String> = [],
-    tiers: [TierDefinition] = exampleTiers
+    tiers: [Tier] = exampleTiers
 ) -> ScoringPolicy {
     // The fixtures are valid by construction; a throw here is a test bug.
     try! ScoringPolicy(

@@ -11,8 +11,8 @@ import Testing
             var engine = ScoringEngine(policy: policy, users: ["low", "high"], now: t0)
             _ = engine.set("low", low, at: t0)
             _ = engine.set("high", high, at: t0)
-            let lowIndex = policy.tierIndex(named: engine.tier(of: "low")!)!
-            let highIndex = policy.tierIndex(named: engine.tier(of: "high")!)!
+            let lowIndex = policy.tiers.index(named: engine.tier(of: "low")!.name)!
+            let highIndex = policy.tiers.index(named: engine.tier(of: "high")!.name)!
             #expect(highIndex <= lowIndex, "\(low) -> \(lowIndex), \(high) -> \(highIndex)")
         }
     }
@@ -56,7 +56,7 @@ import Testing
                 time += lifetime / Double(scores.count + 1)
                 _ = engine.advance(to: time)
                 _ = engine.set("a", score, at: time)
-                #expect(engine.tier(of: "a") == tier)
+                #expect(engine.tier(of: "a")?.name == tier)
                 #expect(engine.status(of: "a", now: time)?.rule == .override)
             }
             _ = engine.advance(to: t0 + lifetime)

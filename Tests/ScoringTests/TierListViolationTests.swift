@@ -10,12 +10,12 @@ import Testing
 
     @Test func everyViolationIsFoundAgainstTheFirstTierItRepeats() {
         let tiers = [
-            TierDefinition(name: "a", minScore: 500),
-            TierDefinition(name: "b"),
-            TierDefinition(name: "a", minScore: 500),
-            TierDefinition(name: "c"),
-            TierDefinition(name: "a", minScore: 800),
-            TierDefinition(name: "d", minScore: 500),
+            Tier(name: "a", minScore: 500),
+            Tier(name: "b"),
+            Tier(name: "a", minScore: 500),
+            Tier(name: "c"),
+            Tier(name: "a", minScore: 800),
+            Tier(name: "d", minScore: 500),
         ]
         #expect(TierListViolation.find(in: tiers) == [
             .duplicateName(index: 2, first: 0), .duplicateName(index: 4, first: 0),
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func noCatchAllIsOneViolation() {
-        let tiers = [TierDefinition(name: "a", minScore: 1), TierDefinition(name: "b", minScore: 2)]
+        let tiers = [Tier(name: "a", minScore: 1), Tier(name: "b", minScore: 2)]
         #expect(TierListViolation.find(in: tiers) == [.missingCatchAll])
     }
 }

@@ -7,7 +7,8 @@ import TestSupport
 
 enum TierChangeFixture {
     static let change = TierChange(
-        user: "alice", from: "full", to: "reduced", at: 1_800_000_000, score: 640.12345, rule: .threshold, reason: "abuse-report")
+        user: "alice", from: Tier(name: "full", minScore: 800),
+        to: Tier(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000), at: 1_800_000_000, score: 640.12345, rule: .threshold, reason: "abuse-report")
 }
 
 struct AuditLogTests {

@@ -13,9 +13,9 @@ struct OverridePersistenceTests {
     let policy = try! ScoringPolicy(
         baseline: 1000, halfLife: 0, hysteresis: 0, minDwell: 0, staleAfter: nil, defaultTier: "full", exempt: [],
         tiers: [
-            TierDefinition(name: "full", minScore: 800),
-            TierDefinition(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
-            TierDefinition(name: "minimal", download: 2_000_000, upload: 1_000_000),
+            Tier(name: "full", minScore: 800),
+            Tier(name: "reduced", minScore: 500, download: 20_000_000, upload: 5_000_000),
+            Tier(name: "minimal", download: 2_000_000, upload: 1_000_000),
         ])
 
 
@@ -47,7 +47,7 @@ struct OverridePersistenceTests {
 
         #expect(restored.override(of: "a") == TierOverride(tier: "full", until: t0 + 3600, reason: "ticket 9", setAt: t0 + 1))
         #expect(restored.override(of: "b") == TierOverride(tier: "reduced", until: nil, reason: nil, setAt: t0 + 2))
-        #expect(restored.tier(of: "a") == "full" && restored.tier(of: "b") == "reduced")
+        #expect(restored.tier(of: "a")?.name == "full" && restored.tier(of: "b")?.name == "reduced")
         let explained = try #require(restored.explain("a", now: t0 + 60))
         #expect(explained.rule == .override)
         #expect(explained.nextChange?.at == t0 + 3600)
@@ -65,7 +65,7 @@ struct OverridePersistenceTests {
         let change = try #require(changes.first)
         #expect(changes.count == 1)
         #expect(change == TierChange(
-            user: "a", from: "full", to: "minimal", at: t0 + 3600, score: 300, rule: .threshold, reason: "override expired"))
+            user: "a", from: Tier(name: "full", minScore: 800), to: Tier(name: "minimal", download: 2_000_000, upload: 1_000_000), at: t0 + 3600, score: 300, rule: .threshold, reason: "override expired"))
         #expect(restored.override(of: "a") == nil)
 
         let audit = AuditLog(directory: try StateDirectory(configured: FilePath(directory)))

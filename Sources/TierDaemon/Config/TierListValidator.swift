@@ -19,7 +19,7 @@ struct TierListValidator {
         // A tier without a usable name still takes part, labelled by its position, so
         // fixing its name cannot reveal new errors elsewhere.
         var labels = written.enumerated().map { position, tier in tier.draft.name ?? "#\(position + 1)" }
-        let definitions = written.indices.map { TierDefinition(name: labels[$0], minScore: written[$0].draft.minScore) }
+        let definitions = written.indices.map { Tier(name: labels[$0], minScore: written[$0].draft.minScore) }
         for case .duplicateName(let position, let first) in TierListViolation.find(in: definitions) {
             diagnostics.add(line: line(position, "name"), "tier.name \"\(labels[position])\" is used twice: tier names must be unique (first at line \(line(first)))")
             labels[position] = "#\(position + 1)"

@@ -18,7 +18,7 @@ extension Daemon {
             let user = request.user ?? ""
             guard let record = usersByID[user], let explanation = engine.explain(user, now: now) else { return unknownUser(user) }
             return .explanation(
-                ExplanationJSON.render(explanation, floor: configuration.network.floor, addresses: record.addresses.map(\.description)))
+                ExplanationJSON.render(explanation, addresses: record.addresses.map(\.description)))
         case .override:
             return setOverride(request, now: now)
         case .clear:
@@ -44,8 +44,8 @@ extension Daemon {
         let user = request.user ?? ""
         let tier = request.tier ?? ""
         guard usersByID[user] != nil else { return unknownUser(user) }
-        guard tiersByName[tier] != nil else {
-            return .error(.unknownTier, "no tier \"\(tier)\"; tiers: \(configuration.tiers.map(\.name).joined(separator: ", "))")
+        guard engine.policy.tiers[named: tier] != nil else {
+            return .error(.unknownTier, "no tier \"\(tier)\"; tiers: \(engine.policy.tiers.map(\.name).joined(separator: ", "))")
         }
         var until: Double?
         if let text = request.duration {
@@ -93,13 +93,10 @@ extension Daemon {
 
     func userStatus(_ id: String, now: Double) -> UserStatus? {
         guard let record = usersByID[id], let status = engine.status(of: id, now: now) else { return nil }
-        let tier = tiersByName[status.tier]
-        let floor = configuration.network.floor
         return UserStatus(
-            user: id, tier: status.tier, score: Timestamps.rounded(status.score ?? configuration.scoring.baseline),
+            user: id, tier: status.tier.name, score: Timestamps.rounded(status.score ?? configuration.scoring.baseline),
             since: Date(timeIntervalSince1970: status.since),
-            download: PolicyMapping.enforcedRate(tier?.download, floor: floor),
-            upload: PolicyMapping.enforcedRate(tier?.upload, floor: floor),
+            download: status.tier.download, upload: status.tier.upload,
             override: status.override.map {
                 OverrideStatus(tier: $0.tier, until: $0.until.map { Date(timeIntervalSince1970: $0) }, reason: $0.reason)
             },
@@ -107,12 +104,7 @@ extension Daemon {
     }
 
     func healthReport() -> HealthReport {
-        var throttled = 0
-        for user in users {
-            if let name = engine.tier(of: user.id), let tier = tiersByName[name], tier.download != nil || tier.upload != nil {
-                throttled += 1
-            }
-        }
+        let throttled = users.reduce(0) { $0 + (engine.tier(of: $1.id)?.throttles == true ? 1 : 0) }
         let inSync = enforcer.inSync
         var feed: [String: JSONValue] = [
             "applied": .integer(Int64(feedStats.applied)),
@@ -141,13 +133,10 @@ extension Daemon {
     }
 
     func renderMetrics() -> String {
-        var perTier: [String: Int] = [:]
-        for tier in configuration.tiers { perTier[tier.name] = 0 }
-        for user in users { perTier[engine.tier(of: user.id) ?? "", default: 0] += 1 }
         struct Key: Hashable { let tier: String; let direction: String }
         var sums: [Key: (bytes: UInt64, drops: UInt64)] = [:]
         for (user, counters) in enforcer.counters() {
-            let tier = engine.tier(of: user) ?? "unknown"
+            let tier = engine.tier(of: user)?.name ?? "unknown"
             for (direction, value) in [("download", counters.download), ("upload", counters.upload)] {
                 guard let value else { continue }
                 let old = sums[Key(tier: tier, direction: direction)] ?? (0, 0)
@@ -155,7 +144,7 @@ extension Daemon {
             }
         }
         let traffic = sums.map { TierTraffic(tier: $0.key.tier, direction: $0.key.direction, bytes: $0.value.bytes, drops: $0.value.drops) }
-        metrics.setTierGauges(usersPerTier: perTier.filter { !$0.key.isEmpty }, traffic: traffic)
+        metrics.setTierGauges(usersPerTier: engine.tierPopulation, traffic: traffic)
         if let statistics = controlStatistics?() { metrics.setControlStatistics(statistics) }
         return metrics.render()
     }

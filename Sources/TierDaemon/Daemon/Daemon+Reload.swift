@@ -32,11 +32,10 @@ extension Daemon {
             return refuse(restartOnly.map { ConfigError(file: path, line: 0, message: "\($0) cannot change on reload; restart tierd") })
         }
         let now = clock()
-        let previous = (configuration, users, usersByID, tiersByName, controlAccess.authorizer, engine)
+        let previous = (configuration, users, usersByID, controlAccess.authorizer, engine)
         configuration = newConfiguration
         users = newUsers
         usersByID = Dictionary(newUsers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        tiersByName = Dictionary(newConfiguration.tiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         controlAccess.replace(with: Self.makeAuthorizer(users: newUsers, configuration: newConfiguration))
         var changes = engine.updatePolicy(newPolicy, now: now)
         changes += engine.setUsers(newUsers.map(\.id), now: now)
@@ -45,7 +44,7 @@ extension Daemon {
             try writeSnapshot()
         } catch {
             let authorizer: ControlAuthorizer
-            (configuration, users, usersByID, tiersByName, authorizer, engine) = previous
+            (configuration, users, usersByID, authorizer, engine) = previous
             controlAccess.replace(with: authorizer)
             logger.error("reload not applied: the state could not be saved", metadata: ["error": "\(error)"])
             return .notSaved(error)

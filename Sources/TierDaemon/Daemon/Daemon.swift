@@ -20,7 +20,6 @@ public actor Daemon {
     public internal(set) var configuration: DaemonConfiguration
     var users: [UserRecord]
     var usersByID: [String: UserRecord]
-    var tiersByName: [String: TierSection]
     var engine: ScoringEngine
     var feedPosition: FeedFilePosition?
     /// Who may ask what over the control socket; read without awaiting this actor (the
@@ -56,7 +55,6 @@ public actor Daemon {
         self.configuration = configuration
         self.users = users
         self.usersByID = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.tiersByName = Dictionary(configuration.tiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.controlAccess = CurrentAuthorizer(Self.makeAuthorizer(users: users, configuration: configuration))
         let now = clock()
         startedAt = now
@@ -208,7 +206,9 @@ public actor Daemon {
                 feedStats.unknownUsers += 1
                 metrics.feedUnknownUsers.increment()
             case .rejected(let reason):
-                feedStats.rejectedByEngine += 1
+                // Parsed but refused by the scoring core (a delta that overflows; the parser
+                // already refuses non-finite values): the score stays as it was. Logged only,
+                // as before: `health` and the metrics count rejected lines.
                 logger.debug("event rejected by the scoring core", metadata: ["user": "\(event.user)", "reason": "\(reason)"])
             }
         }
@@ -392,10 +392,9 @@ public actor Daemon {
 
     // MARK: Enforcement
 
+    /// Every user whose tier throttles, shaped at that tier's rates.
     func desiredShaping() -> [ShapedUser] {
-        PolicyMapping.shapedUsers(
-            users: users, tierOf: { self.engine.tier(of: $0) }, tiers: tiersByName,
-            floor: configuration.network.floor)
+        users.compactMap { user in engine.tier(of: user.id).flatMap { PolicyMapping.shaping(of: user, in: $0) } }
     }
 
     /// One convergence pass. With `repairing`, nothing in tierd's state changed since the
@@ -409,16 +408,16 @@ public actor Daemon {
 
     /// Makes the kernel follow tier changes by touching only the users they concern (the
     /// enforcer's incremental path: no kernel dump, O(changed users)); the full converge
-    /// stays for start-up, reload and the periodic or drift-triggered reconcile.
+    /// stays for start-up, reload and the periodic or drift-triggered reconcile. The changes
+    /// carry the tiers: a user's last change says where it is now.
     func enforce(changed changes: [TierChange]) {
         guard !changes.isEmpty else { return }
+        var latest: [String: TierChange] = [:]
+        for change in changes { latest[change.user] = change }
         var shaped: [ShapedUser] = []
         var removing: [String] = []
-        for id in Set(changes.map(\.user)) {
-            let user = usersByID[id].flatMap {
-                PolicyMapping.shapedUsers(users: [$0], tierOf: { self.engine.tier(of: $0) }, tiers: tiersByName,
-                                          floor: configuration.network.floor).first
-            }
+        for (id, change) in latest {
+            let user = usersByID[id].flatMap { user in change.to.flatMap { PolicyMapping.shaping(of: user, in: $0) } }
             if let user { shaped.append(user) } else { removing.append(id) }
         }
         let started = ContinuousClock.now
@@ -467,7 +466,7 @@ public actor Daemon {
         for change in changes {
             let level: Logger.Level
             if backlogChanges != nil {
-                backlogChanges?["\(change.from) -> \(change.to)", default: 0] += 1
+                backlogChanges?["\(change.fromName) -> \(change.toName)", default: 0] += 1
                 level = .debug
             } else {
                 level = .notice
@@ -475,7 +474,7 @@ public actor Daemon {
             logger.log(
                 level: level, "tier change",
                 metadata: [
-                    "user": "\(change.user)", "from": "\(change.from)", "to": "\(change.to)",
+                    "user": "\(change.user)", "from": "\(change.fromName)", "to": "\(change.toName)",
                     "rule": "\(change.rule.rawValue)", "score": "\(change.score.map { "\(Timestamps.rounded($0))" } ?? "none")",
                 ])
         }
@@ -484,9 +483,8 @@ public actor Daemon {
 
     /// One line for systemd's STATUS= and the start-up log.
     public func summaryLine() -> String {
-        var perTier: [String: Int] = [:]
-        for user in users { perTier[engine.tier(of: user.id) ?? "?", default: 0] += 1 }
-        let tiers = configuration.tiers.map { "\($0.name)=\(perTier[$0.name] ?? 0)" }.joined(separator: " ")
+        let population = engine.tierPopulation
+        let tiers = engine.policy.tiers.map { "\($0.name)=\(population[$0.name] ?? 0)" }.joined(separator: " ")
         let sync = enforcer.inSync ? "in sync" : "\(enforcer.pendingErrors.count) kernel errors"
         return "\(users.count) users: \(tiers); kernel \(sync)"
     }

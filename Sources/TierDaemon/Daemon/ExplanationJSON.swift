@@ -2,16 +2,17 @@ import Control
 import Scoring
 
 /// Presents the scoring core's `Explanation` on the control socket: snake_case keys,
-/// instants as RFC 3339, scores rounded to three decimals, rates in bit/s after the floor.
+/// instants as RFC 3339, scores rounded to three decimals, rates in bit/s as the tier
+/// table holds them (after the floor).
 enum ExplanationJSON {
-    static func render(_ e: Explanation, floor: UInt64, addresses: [String]) -> JSONValue {
+    static func render(_ e: Explanation, addresses: [String]) -> JSONValue {
         func time(_ t: Double?) -> JSONValue { t.map { .string(Timestamps.rfc3339($0)) } ?? .null }
         func number(_ x: Double?) -> JSONValue { x.map { .number(Timestamps.rounded($0)) } ?? .null }
-        func rate(_ r: UInt64?) -> JSONValue { PolicyMapping.enforcedRate(r, floor: floor).map { .integer(Int64($0)) } ?? .null }
+        func rate(_ r: UInt64?) -> JSONValue { r.map { .integer(Int64($0)) } ?? .null }
         let thresholds: [JSONValue] = e.thresholds.map { t in
             .object([
-                "tier": .string(t.tier), "min_score": number(t.minScore), "up_threshold": number(t.upThreshold),
-                "download": rate(t.download), "upload": rate(t.upload), "current": .bool(t.isCurrent),
+                "tier": .string(t.tier.name), "min_score": number(t.tier.minScore), "up_threshold": number(t.upThreshold),
+                "download": rate(t.tier.download), "upload": rate(t.tier.upload), "current": .bool(t.isCurrent),
             ])
         }
         var override: JSONValue = .null
@@ -28,7 +29,7 @@ enum ExplanationJSON {
         return .object([
             "user": .string(e.user),
             "at": time(e.at),
-            "tier": .string(e.tier),
+            "tier": .string(e.tier.name),
             "rule": .string(e.rule.rawValue),
             "summary": .string(e.summary),
             "raw_score": number(e.rawScore),

@@ -11,8 +11,6 @@ struct FeedStatistics: Sendable {
     var applied = 0
     var outOfOrder = 0
     var unknownUsers = 0
-    /// Events that parsed but that the scoring core refused (e.g. a score out of its range).
-    var rejectedByEngine = 0
     var rejected: [FeedRejectionReason: Int] = [:]
     var lastRejection: String?
     private var logWindowStart = 0.0

@@ -11,7 +11,6 @@ public final class Enforcer {
     /// When the last full converge (dump + diff) ran: the periodic reconcile counts from
     /// here, not from the last incremental change, which never looks at the kernel.
     public private(set) var lastFullConvergeAt: Double?
-    public private(set) var lastApplySeconds: Double = 0
     /// Errors of the last pass; empty when the kernel matched the wanted state.
     public private(set) var pendingErrors: [TrafficControlError] = []
 
@@ -31,10 +30,9 @@ public final class Enforcer {
     /// by the next pass, so one refused object never stops the others from being applied.
     @discardableResult
     public func converge(to desired: [ShapedUser], now: Double) -> ConvergeReport? {
-        let started = ContinuousClock.now
         do {
             let report = try shaper.converge(to: desired)
-            record(report, started: started, now: now)
+            record(report, now: now)
             lastFullConvergeAt = now
             return report
         } catch {
@@ -53,11 +51,10 @@ public final class Enforcer {
     /// nil when it could not (see `canApply`): the caller then converges fully.
     public func apply(_ users: [ShapedUser], removing: [String], now: Double) -> ConvergeReport? {
         guard canApply else { return nil }
-        let started = ContinuousClock.now
         do {
             let report = try shaper.apply(users, removing: removing)
             // Errors make `inSync` false: the daemon's next tick converges fully and repairs.
-            record(report, started: started, now: now)
+            record(report, now: now)
             return report
         } catch {
             logger.warning("incremental change impossible; converging fully", metadata: ["error": "\(error)"])
@@ -72,10 +69,9 @@ public final class Enforcer {
     /// Errors are kept like any pass's, so the next tick converges fully and repairs.
     @discardableResult
     public func replenishSpares(now: Double) -> ConvergeReport? {
-        let started = ContinuousClock.now
         do {
             let report = try shaper.replenishSpares()
-            record(report, started: started, now: now)
+            record(report, now: now)
             return report
         } catch {
             logger.warning("could not refill ready classes; converging fully at the next tick", metadata: ["error": "\(error)"])
@@ -90,10 +86,9 @@ public final class Enforcer {
     /// Whether a kernel notification concerns tierd's devices.
     public func concerns(_ event: TCEvent) -> Bool { shaper.concerns(event) }
 
-    /// What every pass leaves for health and metrics: its report, duration and errors.
-    private func record(_ report: ConvergeReport, started: ContinuousClock.Instant, now: Double) {
-        let elapsed = started.duration(to: .now)
-        lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    /// What every pass leaves for health and metrics: its report and errors (the daemon
+    /// times the pass itself, for `tierd_apply_duration_seconds`).
+    private func record(_ report: ConvergeReport, now: Double) {
         lastReport = report
         lastApplyAt = now
         pendingErrors = report.errors

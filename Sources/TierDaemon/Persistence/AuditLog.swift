@@ -71,7 +71,7 @@ public final class AuditLog {
         var buffer: [UInt8] = []
         for change in changes {
             let record = Record(
-                time: Timestamps.rfc3339(change.at, using: formatter), user: change.user, from: change.from, to: change.to,
+                time: Timestamps.rfc3339(change.at, using: formatter), user: change.user, from: change.fromName, to: change.toName,
                 score: change.score.map(Timestamps.rounded), rule: change.rule.rawValue, reason: change.reason)
             guard let line = try? encoder.encode(record) else { continue }
             buffer.append(contentsOf: line)

@@ -41,8 +41,8 @@ struct DaemonSockets: Service {
         let feed = FeedSocketServer(
             path: path, parser: parser,
             onBatch: { [daemon] events in try await daemon.acceptDurably(events) },
-            onRejections: { [daemon] counters, examples in
-                await daemon.recordRejections(counters.rejected, examples: examples, source: .socket)
+            onRejections: { [daemon] counts, examples in
+                await daemon.recordRejections(counts, examples: examples, source: .socket)
             })
         do {
             try await feed.start()

@@ -2,11 +2,11 @@ import Foundation
 
 /// A stand-in for systemd's notify socket: a datagram socket in a temp dir that collects
 /// what the daemon sends with sd_notify.
-final class NotifyReceiver {
-    let path: String
+public final class NotifyReceiver {
+    public let path: String
     private let fd: Int32
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         var address = sockaddr_un()
@@ -28,7 +28,7 @@ final class NotifyReceiver {
     }
 
     /// Every message received within `timeout` seconds, stopping early once `until` matches.
-    func messages(timeout: Double, until: (String) -> Bool = { _ in false }) -> [String] {
+    public func messages(timeout: Double, until: (String) -> Bool = { _ in false }) -> [String] {
         var result: [String] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)

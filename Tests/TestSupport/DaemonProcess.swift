@@ -1,11 +1,11 @@
 import Foundation
 
 /// A tierd process started for a test, in a network namespace, with its log captured.
-final class DaemonProcess {
-    let process = Process()
-    let logPath: String
+public final class DaemonProcess {
+    public let process = Process()
+    public let logPath: String
 
-    init(configPath: String, namespace: String, logPath: String, environment: [String: String] = [:]) throws {
+    public init(configPath: String, namespace: String, logPath: String, environment: [String: String] = [:]) throws {
         self.logPath = logPath
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -17,11 +17,11 @@ final class DaemonProcess {
         try process.run()
     }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// SIGTERM and wait (bounded); returns the exit status.
     @discardableResult
-    func stop(signal: Int32 = SIGTERM) -> Int32 {
+    public func stop(signal: Int32 = SIGTERM) -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
         kill(process.processIdentifier, signal)
         let deadline = Date().addingTimeInterval(10)
@@ -34,13 +34,32 @@ final class DaemonProcess {
     deinit { stop(signal: SIGKILL) }
 }
 
+/// Runs an executable to completion; returns its exit status and its output (stdout and
+/// stderr together, as a person at a terminal would read them). `environment` is added to
+/// the test's own.
+public func runProcess(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
 /// Runs tierctl and returns its exit status and standard output.
-func tierctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+public func tierctl(_ arguments: [String]) throws -> (status: Int32, output: String) {
     try runProcess(BuiltProducts.tierctl, arguments)
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes.
-func eventually(timeout: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+public func eventually(timeout: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     repeat {
         if try condition() { return true }

@@ -1,15 +1,17 @@
 import Foundation
-import Testing
-import TestSupport
 
-/// Config, users file and feed file for one daemon under test.
-struct DaemonSetup {
-    let directory: String
-    var configPath: String { directory + "/tierd.toml" }
-    var controlSocket: String { directory + "/control.sock" }
-    var feedPath: String { directory + "/scores.jsonl" }
+/// Config, users file and feed file for one daemon under test: users alice, bob and carol,
+/// and the tiers full (>= 800, unthrottled, the default), reduced (>= 500, 20/5 Mbit) and
+/// minimal (the catch-all, 2/1 Mbit), so a user moving minimal -> reduced -> full has their
+/// kernel class created, changed in place, then removed. Floor 256 kbit, reconcile every
+/// 30 s, the feed file and the feed socket both on.
+public struct DaemonSetup: Sendable {
+    public let directory: String
+    public var configPath: String { directory + "/tierd.toml" }
+    public var controlSocket: String { directory + "/control.sock" }
+    public var feedPath: String { directory + "/scores.jsonl" }
 
-    init(directory: String, interface: String, scoring: ScoringSettings = .exact) throws {
+    public init(directory: String, interface: String, scoring: ScoringSettings = .exact) throws {
         self.directory = directory
         try """
             [daemon]
@@ -60,7 +62,7 @@ struct DaemonSetup {
         _ = FileManager.default.createFile(atPath: feedPath, contents: nil)
     }
 
-    func appendFeed(_ text: String) throws {
+    public func appendFeed(_ text: String) throws {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: feedPath))
         defer { try? handle.close() }
         try handle.seekToEnd()
@@ -68,15 +70,18 @@ struct DaemonSetup {
     }
 }
 
-func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+extension DaemonSetup {
+    /// Adds a `[network]` setting (after the floor, which DaemonSetup always writes).
+    public func addNetworkSetting(_ line: String) throws {
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        try text.replacingOccurrences(of: #"floor = "256kbit""#, with: "floor = \"256kbit\"\n\(line)")
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Rewrites the config's reconcile interval (DaemonSetup writes "30s").
+    public func setReconcileInterval(_ value: String) throws {
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        try text.replacingOccurrences(of: #"reconcile_interval = "30s""#, with: #"reconcile_interval = "\#(value)""#)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
 }

@@ -1,23 +1,26 @@
 import Foundation
-import TestSupport
 
 /// What the drift, restart and partial-failure tests read back from the kernel with `tc`
 /// (tests may exec tc to observe; the daemon never does).
-struct KernelObservation {
-    let net: TestNetwork
-    let ifb = "ifb-tierdt"
+public struct KernelObservation: Sendable {
+    public let net: TestNetwork
+    public let ifb = "ifb-tierdt"
 
-    func tc(_ arguments: [String]) throws -> String {
+    public init(net: TestNetwork) {
+        self.net = net
+    }
+
+    public func tc(_ arguments: [String]) throws -> String {
         try net.run(net.serverNS, ["tc"] + arguments)
     }
 
     /// `tc class show` of the interface (download) or the IFB (upload).
-    func classes(upload: Bool = false) throws -> String {
+    public func classes(upload: Bool = false) throws -> String {
         try tc(["class", "show", "dev", upload ? ifb : net.serverInterface])
     }
 
     /// The handle of the download class with the given rate (tc's text, e.g. "2Mbit").
-    func classHandle(rate: String, upload: Bool = false) throws -> String? {
+    public func classHandle(rate: String, upload: Bool = false) throws -> String? {
         for line in try classes(upload: upload).split(separator: "\n") where line.contains(" rate \(rate) ") {
             let words = line.split(separator: " ")
             if words.count > 2 { return String(words[2]) }
@@ -27,7 +30,7 @@ struct KernelObservation {
 
     /// Handles and rates (tc's text) of the user-level classes: those inside an inner qdisc
     /// (every class but the root's `7164:N` shard classes), users' and ready ones alike.
-    func userClasses(upload: Bool = false) throws -> [(handle: String, rate: String)] {
+    public func userClasses(upload: Bool = false) throws -> [(handle: String, rate: String)] {
         try classes(upload: upload).split(separator: "\n").compactMap { line in
             let words = line.split(separator: " ").map(String.init)
             guard words.count > 2, !words[2].hasPrefix("7164:"),
@@ -39,7 +42,7 @@ struct KernelObservation {
     /// Whether an entry of the download classifier's maps sends an address to the class
     /// `handle` ("7200:3"): found as an operator would, through the program id `tc` shows on
     /// the interface's clsact egress hook and `bpftool`.
-    func hasFilter(to handle: String) throws -> Bool {
+    public func hasFilter(to handle: String) throws -> Bool {
         let parts = handle.split(separator: ":").map { UInt32($0, radix: 16) ?? 0 }
         let value = parts[0] << 16 | (parts.count > 1 ? parts[1] : 0)
         let hook = try tc(["-j", "filter", "show", "dev", net.serverInterface, "egress"])
@@ -61,7 +64,7 @@ struct KernelObservation {
     }
 
     /// The status of `tierctl health --json` and its errors.
-    static func health(_ ctl: [String]) throws -> (status: String, errors: [String]) {
+    public static func health(_ ctl: [String]) throws -> (status: String, errors: [String]) {
         let result = try tierctl(ctl + ["health", "--json"])
         guard let data = result.output.data(using: .utf8),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return ("", []) }
@@ -70,27 +73,11 @@ struct KernelObservation {
     }
 
     /// The value of an unlabelled Prometheus counter in `tierctl metrics`.
-    static func metric(_ ctl: [String], _ name: String) throws -> Double? {
+    public static func metric(_ ctl: [String], _ name: String) throws -> Double? {
         let output = try tierctl(ctl + ["metrics"]).output
         for line in output.split(separator: "\n") where line.hasPrefix(name + " ") {
             return Double(line.split(separator: " ").last ?? "")
         }
         return nil
-    }
-}
-
-extension DaemonSetup {
-    /// Adds a `[network]` setting (after the floor, which DaemonSetup always writes).
-    func addNetworkSetting(_ line: String) throws {
-        let text = try String(contentsOfFile: configPath, encoding: .utf8)
-        try text.replacingOccurrences(of: #"floor = "256kbit""#, with: "floor = \"256kbit\"\n\(line)")
-            .write(toFile: configPath, atomically: true, encoding: .utf8)
-    }
-
-    /// Rewrites the config's reconcile interval (DaemonSetup writes "30s").
-    func setReconcileInterval(_ value: String) throws {
-        let text = try String(contentsOfFile: configPath, encoding: .utf8)
-        try text.replacingOccurrences(of: #"reconcile_interval = "30s""#, with: #"reconcile_interval = "\#(value)""#)
-            .write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 }
