@@ -49,6 +49,15 @@ import Testing
             """)
     }
 
+    @Test func userStatusNamesItsInterfaceWhenKnown() throws {
+        var status = Fixtures.alice
+        status.interface = "eth2"
+        let encoded = try line(status)
+        #expect(encoded.contains(#""interface":"eth2""#))
+        #expect(try JSONDecoder().decode(UserStatus.self, from: Data(encoded.utf8)) == status)
+        #expect(try !line(Fixtures.alice).contains("interface"), "a status without one reads as before")
+    }
+
     @Test func overrideShowsUntilAndReasonAsNullWhenAbsent() throws {
         #expect(try line(OverrideStatus(tier: "full")) == #"{"reason":null,"tier":"full","until":null}"#)
         #expect(try line(OverrideStatus(tier: "full", until: Fixtures.morning, reason: "x"))

@@ -45,6 +45,19 @@ import Testing
             """)
     }
 
+    @Test func theInterfaceShowsWhenUsersAreOnSeveral() {
+        var alice = Fixtures.alice
+        var bob = Fixtures.bob
+        alice.interface = "eth1"
+        bob.interface = "eth1"
+        #expect(!StatusTable.render([alice, bob]).contains("INTERFACE"), "one interface: the table it always was")
+        bob.interface = "eth2"
+        let lines = StatusTable.render([bob, alice]).split(separator: "\n")
+        #expect(lines[0].hasSuffix("RULE                    INTERFACE"))
+        #expect(lines[1].hasSuffix("eth1") && lines[2].hasSuffix("eth2"))
+        #expect(StatusTable.render(bob).contains("addresses:  10.0.0.12/32\ninterface:  eth2\nrule:       override\n"))
+    }
+
     @Test func explanationIsAnIndentedListing() {
         let explanation = JSONValue.object([
             "rule": .string("hysteresis"), "score": .integer(640), "stale": .bool(false), "override": .null,

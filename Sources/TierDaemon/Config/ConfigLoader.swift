@@ -31,6 +31,9 @@ public enum ConfigLoader {
         var errors: [ConfigError]
         /// Resolved `network.users_file` if it could be read from the config.
         var usersFile: String?
+        /// The interfaces' names if they could be read: what the users file's `interface`
+        /// column may name (nil: not checked).
+        var interfaces: [String]? = nil
     }
 
     static let sections: Set<String> = ["daemon", "feed", "scoring", "network", "tier"]
@@ -87,10 +90,11 @@ public enum ConfigLoader {
         let scoring = parser.scoring(section("scoring"), tiers: tiers)
 
         let errors = diagnostics.sortedErrors
-        guard errors.isEmpty, let interface = network.interface, let usersFile = network.usersFile,
+        let interfaces = network.interfaces ?? network.interface.map { [InterfaceSection(name: $0, ifb: network.ifb)] }
+        guard errors.isEmpty, let interfaces, let usersFile = network.usersFile,
               let defaultTier = scoring.defaultTier
         else {
-            return Evaluation(configuration: nil, errors: errors, usersFile: network.usersFile)
+            return Evaluation(configuration: nil, errors: errors, usersFile: network.usersFile, interfaces: interfaces?.map(\.name))
         }
         let configuration = DaemonConfiguration(
             daemon: daemon,
@@ -100,13 +104,13 @@ public enum ConfigLoader {
                 minDwell: scoring.minDwell, defaultTier: defaultTier, exempt: scoring.exempt
             ),
             network: NetworkSection(
-                interface: interface, ifb: network.ifb, usersFile: usersFile, floor: network.floor,
+                interfaces: interfaces, usersFile: usersFile, floor: network.floor,
                 takeover: network.takeover, namespace: network.namespace, spareClasses: network.spareClasses
             ),
             tiers: tiers,
             sourcePath: resolver.configPath
         )
-        return Evaluation(configuration: configuration, errors: [], usersFile: usersFile)
+        return Evaluation(configuration: configuration, errors: [], usersFile: usersFile, interfaces: interfaces.map(\.name))
     }
 
     /// An unknown `[table]`, `[[array]]` or bare key at the top level, with a hint when

@@ -8,6 +8,8 @@ struct ConfigSectionParser {
     struct PartialNetwork {
         var interface: String?
         var ifb = NetworkSection.defaultIFB
+        /// `[[network.interface]]` (`InterfaceListParser`), when written in that form.
+        var interfaces: [InterfaceSection]?
         var usersFile: String?
         var floor = NetworkSection.defaultFloor
         var takeover = false
@@ -83,7 +85,10 @@ struct ConfigSectionParser {
     func network(_ reader: TOMLTableReader) -> PartialNetwork {
         reader.rejectUnknownKeys(allowed: ["interface", "ifb", "users_file", "floor", "takeover", "namespace", "spare_classes"])
         var section = PartialNetwork()
-        if let interface = reader.string("interface") {
+        // The list form owns `interface` and `ifb` (hook for `InterfaceListParser`).
+        if InterfaceListParser.isListForm(reader) {
+            section.interfaces = InterfaceListParser(diagnostics: diagnostics).parse(reader)
+        } else if let interface = reader.string("interface") {
             if ConfigNameRules.isValidInterfaceName(interface) {
                 section.interface = interface
             } else {
@@ -92,7 +97,7 @@ struct ConfigSectionParser {
         } else if !reader.has("interface") {
             diagnostics.add(line: reader.line, "network.interface is required")
         }
-        if let ifb = reader.string("ifb") {
+        if !InterfaceListParser.isListForm(reader), let ifb = reader.string("ifb") {
             if !ConfigNameRules.isValidInterfaceName(ifb) {
                 reader.error("ifb", "\"\(ifb)\" is not a valid interface name (\(ConfigNameRules.interfaceNameRule))")
             } else if ifb == section.interface {

@@ -18,7 +18,8 @@ extension Daemon {
             let user = request.user ?? ""
             guard let record = usersByID[user], let explanation = engine.explain(user, now: now) else { return unknownUser(user) }
             return .explanation(
-                ExplanationJSON.render(explanation, floor: configuration.network.floor, addresses: record.addresses.map(\.description)))
+                ExplanationJSON.render(explanation, floor: configuration.network.floor, addresses: record.addresses.map(\.description),
+                                       interface: configuration.network.interface(of: record)))
         case .override:
             return setOverride(request, now: now)
         case .clear:
@@ -103,7 +104,8 @@ extension Daemon {
             override: status.override.map {
                 OverrideStatus(tier: $0.tier, until: $0.until.map { Date(timeIntervalSince1970: $0) }, reason: $0.reason)
             },
-            addresses: record.addresses.map(\.description), rule: status.rule.rawValue)
+            addresses: record.addresses.map(\.description), rule: status.rule.rawValue,
+            interface: configuration.network.interface(of: record))
     }
 
     func healthReport() -> HealthReport {

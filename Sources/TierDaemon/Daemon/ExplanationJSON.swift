@@ -4,7 +4,7 @@ import Scoring
 /// Presents the scoring core's `Explanation` on the control socket: snake_case keys,
 /// instants as RFC 3339, scores rounded to three decimals, rates in bit/s after the floor.
 enum ExplanationJSON {
-    static func render(_ e: Explanation, floor: UInt64, addresses: [String]) -> JSONValue {
+    static func render(_ e: Explanation, floor: UInt64, addresses: [String], interface: String) -> JSONValue {
         func time(_ t: Double?) -> JSONValue { t.map { .string(Timestamps.rfc3339($0)) } ?? .null }
         func number(_ x: Double?) -> JSONValue { x.map { .number(Timestamps.rounded($0)) } ?? .null }
         func rate(_ r: UInt64?) -> JSONValue { PolicyMapping.enforcedRate(r, floor: floor).map { .integer(Int64($0)) } ?? .null }
@@ -47,6 +47,7 @@ enum ExplanationJSON {
             "thresholds": .array(thresholds),
             "next_change": next,
             "addresses": .array(addresses.map(JSONValue.string)),
+            "interface": .string(interface),
         ])
     }
 }
