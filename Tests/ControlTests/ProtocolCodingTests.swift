@@ -84,6 +84,11 @@ import Testing
             "status":"ok","throttled":1,"users":3},"ok":true}
             """)
         #expect(try line(Fixtures.degraded).contains(#""last_apply":null"#))
+        var withInterfaces = report
+        withInterfaces.interfaces = [InterfaceHealth(name: "eth1", ifb: "ifb-eth1", users: 3, throttled: 1, kernelInSync: true)]
+        let encoded = try line(withInterfaces)
+        #expect(encoded.contains(#""interfaces":[{"ifb":"ifb-eth1","kernel_in_sync":true,"name":"eth1","throttled":1,"users":3}]"#))
+        #expect(try JSONDecoder().decode(HealthReport.self, from: Data(encoded.utf8)) == withInterfaces)
     }
 
     @Test(arguments: [

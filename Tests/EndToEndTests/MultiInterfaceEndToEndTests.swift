@@ -198,6 +198,15 @@ struct MultiInterfaceEndToEndTests {
         let errors = try KernelObservation.health(ctl).errors.joined(separator: " ")
         #expect(errors.contains(sides.second), "the error names the lost interface: \(errors)")
         #expect(try sides.rates(sides.first).contains("2Mbit"), "the first side keeps its shaping")
+        // Health and the metrics say which side is behind.
+        let health = try JSONSerialization.jsonObject(with: Data(tierctl(ctl + ["health", "--json"]).output.utf8)) as? [String: Any]
+        let interfaces = ((health?["health"] as? [String: Any])?["interfaces"] as? [[String: Any]]) ?? []
+        #expect(interfaces.map { $0["name"] as? String } == [sides.first, sides.second])
+        #expect(interfaces.map { $0["kernel_in_sync"] as? Bool } == [true, false], "\(interfaces)")
+        #expect(interfaces.map { $0["users"] as? Int } == [2, 1])
+        let metrics = try tierctl(ctl + ["metrics"]).output
+        #expect(metrics.contains("tierd_interface_kernel_in_sync{interface=\"\(sides.second)\"} 0"), "\(metrics)")
+        #expect(metrics.contains("tierd_interface_kernel_in_sync{interface=\"\(sides.first)\"} 1"))
 
         try sides.net.run(sides.net.serverNS, ["ip", "link", "add", sides.second, "type", "veth", "peer", "name", sides.second + "r"])
         try sides.net.run(sides.net.serverNS, ["ip", "link", "set", sides.second, "up"])

@@ -109,12 +109,8 @@ extension Daemon {
     }
 
     func healthReport() -> HealthReport {
-        var throttled = 0
-        for user in users {
-            if let name = engine.tier(of: user.id), let tier = tiersByName[name], tier.download != nil || tier.upload != nil {
-                throttled += 1
-            }
-        }
+        let interfaces = interfaceHealth()
+        let throttled = interfaces.reduce(0) { $0 + $1.throttled }
         let inSync = enforcer.inSync
         var feed: [String: JSONValue] = [
             "applied": .integer(Int64(feedStats.applied)),
@@ -139,7 +135,26 @@ extension Daemon {
         return HealthReport(
             status: healthy ? .ok : .degraded, kernelInSync: inSync, users: users.count, throttled: throttled,
             lastApply: enforcer.lastApplyAt.map { Date(timeIntervalSince1970: $0) },
-            errors: persistence.problems(describingTime: Timestamps.rfc3339) + errors, feed: .object(feed))
+            errors: persistence.problems(describingTime: Timestamps.rfc3339) + errors, feed: .object(feed),
+            interfaces: interfaces)
+    }
+
+    /// Users, throttled users and kernel state per subscriber-facing interface, for health
+    /// and the metrics.
+    func interfaceHealth() -> [InterfaceHealth] {
+        var counts: [String: (users: Int, throttled: Int)] = [:]
+        for user in users {
+            let interface = configuration.network.interface(of: user)
+            counts[interface, default: (0, 0)].users += 1
+            if let name = engine.tier(of: user.id), let tier = tiersByName[name], tier.download != nil || tier.upload != nil {
+                counts[interface, default: (0, 0)].throttled += 1
+            }
+        }
+        return enforcer.interfaceStates.map { state in
+            InterfaceHealth(name: state.interface, ifb: state.ifb, users: counts[state.interface]?.users ?? 0,
+                            throttled: counts[state.interface]?.throttled ?? 0,
+                            kernelInSync: enforcer.lastReport != nil && state.pendingErrors == 0)
+        }
     }
 
     func renderMetrics() -> String {
@@ -158,6 +173,7 @@ extension Daemon {
         }
         let traffic = sums.map { TierTraffic(tier: $0.key.tier, direction: $0.key.direction, bytes: $0.value.bytes, drops: $0.value.drops) }
         metrics.setTierGauges(usersPerTier: perTier.filter { !$0.key.isEmpty }, traffic: traffic)
+        metrics.setInterfaceGauges(interfaceHealth())
         if let statistics = controlStatistics?() { metrics.setControlStatistics(statistics) }
         return metrics.render()
     }

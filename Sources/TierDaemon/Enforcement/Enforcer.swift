@@ -21,14 +21,18 @@ public final class Enforcer {
     /// here, not from the last incremental change, which never looks at the kernel.
     public private(set) var lastFullConvergeAt: Double?
     public private(set) var lastApplySeconds: Double = 0
+    /// Errors of the last pass per shaper (`shapers` order), so health can say which
+    /// interface is behind.
+    private var errorsByShaper: [[TrafficControlError]]
     /// Errors of the last pass; empty when the kernel matched the wanted state.
-    public private(set) var pendingErrors: [TrafficControlError] = []
+    public var pendingErrors: [TrafficControlError] { errorsByShaper.flatMap { $0 } }
 
     /// One configuration per interface, in config order (at least one). Opens the sockets;
     /// touches nothing.
     public init(configurations: [ShaperConfiguration], logger: Logger) throws {
         precondition(!configurations.isEmpty, "an enforcer needs at least one interface")
         shapers = try configurations.map(Shaper.init)
+        errorsByShaper = Array(repeating: [], count: shapers.count)
         self.logger = logger
     }
 
@@ -38,6 +42,11 @@ public final class Enforcer {
 
     /// The subscriber-facing interfaces, in config order.
     public var interfaces: [String] { shapers.map(\.configuration.interface) }
+
+    /// Each interface, its IFB and the errors its part of the last pass left (config order).
+    public var interfaceStates: [(interface: String, ifb: String, pendingErrors: Int)] {
+        zip(shapers, errorsByShaper).map { ($0.configuration.interface, $0.configuration.ifb, $1.count) }
+    }
 
     /// Says which interface each user is behind (user id -> interface name; absent or unknown:
     /// the first). Called whenever the users change; the full converge that follows moves a
@@ -70,22 +79,25 @@ public final class Enforcer {
     @discardableResult
     public func converge(to desired: [ShapedUser], now: Double) -> ConvergeReport? {
         let started = ContinuousClock.now
-        var report = ConvergeReport()
-        var failures: [TrafficControlError] = []
+        var passes: [ConvergeReport] = []
+        var unreadable = 0
         for (shaper, users) in zip(shapers, partition(desired, id: \.id)) {
             do {
-                report.add(try shaper.converge(to: users))
+                passes.append(try shaper.converge(to: users))
             } catch {
                 logger.error("convergence failed", metadata: ["interface": "\(shaper.configuration.interface)", "error": "\(error)"])
-                failures.append(Self.kernelError(error, shaper: shaper))
+                var failed = ConvergeReport()
+                failed.errors = [Self.kernelError(error, shaper: shaper)]
+                passes.append(failed)
+                unreadable += 1
             }
         }
-        guard failures.count < shapers.count else {
-            pendingErrors = failures
+        guard unreadable < shapers.count else {
+            // No interface could even be read: nothing was converged.
+            errorsByShaper = passes.map(\.errors)
             return nil
         }
-        report.errors += failures
-        record(report, started: started, now: now)
+        let report = record(passes, started: started, now: now)
         lastFullConvergeAt = now
         return report
     }
@@ -102,18 +114,18 @@ public final class Enforcer {
         let started = ContinuousClock.now
         let usersByShaper = partition(users, id: \.id)
         let removingByShaper = partition(removing, id: { $0 })
-        var report = ConvergeReport()
+        var passes: [ConvergeReport] = []
         do {
-            for (index, shaper) in shapers.enumerated() where !usersByShaper[index].isEmpty || !removingByShaper[index].isEmpty {
-                report.add(try shaper.apply(usersByShaper[index], removing: removingByShaper[index]))
+            for (index, shaper) in shapers.enumerated() {
+                let untouched = usersByShaper[index].isEmpty && removingByShaper[index].isEmpty
+                passes.append(untouched ? ConvergeReport() : try shaper.apply(usersByShaper[index], removing: removingByShaper[index]))
             }
         } catch {
             logger.warning("incremental change impossible; converging fully", metadata: ["error": "\(error)"])
             return nil
         }
         // Errors make `inSync` false: the daemon's next tick converges fully and repairs.
-        record(report, started: started, now: now)
-        return report
+        return record(passes, started: started, now: now)
     }
 
     /// Whether newly throttled users took ready classes that `replenishSpares` should replace.
@@ -125,18 +137,19 @@ public final class Enforcer {
     @discardableResult
     public func replenishSpares(now: Double) -> ConvergeReport? {
         let started = ContinuousClock.now
-        var report = ConvergeReport()
-        for shaper in shapers where shaper.needsSpares {
+        let passes = shapers.map { shaper in
+            guard shaper.needsSpares else { return ConvergeReport() }
             do {
-                report.add(try shaper.replenishSpares())
+                return try shaper.replenishSpares()
             } catch {
                 logger.warning("could not refill ready classes; converging fully at the next tick",
                                metadata: ["interface": "\(shaper.configuration.interface)", "error": "\(error)"])
-                report.errors.append(Self.kernelError(error, shaper: shaper))
+                var failed = ConvergeReport()
+                failed.errors = [Self.kernelError(error, shaper: shaper)]
+                return failed
             }
         }
-        record(report, started: started, now: now)
-        return report
+        return record(passes, started: started, now: now)
     }
 
     /// Netlink ports of the shapers' sockets (see `Shaper.netlinkPort`): the drift monitor
@@ -147,14 +160,19 @@ public final class Enforcer {
     /// missing interface's link coming back).
     public func concerns(_ event: TCEvent) -> Bool { shapers.contains { $0.concerns(event) } }
 
-    /// What every pass leaves for health and metrics: its report, duration and errors.
-    private func record(_ report: ConvergeReport, started: ContinuousClock.Instant, now: Double) {
+    /// What every pass leaves for health and metrics: its report (the shapers' `passes`,
+    /// in `shapers` order, merged), duration and errors. Returns the merged report.
+    @discardableResult
+    private func record(_ passes: [ConvergeReport], started: ContinuousClock.Instant, now: Double) -> ConvergeReport {
         let elapsed = started.duration(to: .now)
         lastApplySeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var report = ConvergeReport()
+        for pass in passes { report.add(pass) }
         lastReport = report
         lastApplyAt = now
-        pendingErrors = report.errors
+        errorsByShaper = passes.map(\.errors)
         logErrors(report)
+        return report
     }
 
     private func logErrors(_ report: ConvergeReport) {
