@@ -62,9 +62,10 @@ struct MultiInterfaceEndToEndTests {
         }
     }
 
-    /// DaemonSetup's config with `[[network.interface]]` for both sides, and a users file
-    /// placing alice (and dave) on the first and bob on the second.
-    private func configure(_ sides: TwoSides, _ setup: DaemonSetup) throws {
+    /// DaemonSetup's config in `directory` with `[[network.interface]]` for both sides, and a
+    /// users file placing alice (and dave) on the first and bob on the second.
+    private func setUp(_ sides: TwoSides, in directory: TemporaryDirectory) throws -> DaemonSetup {
+        let setup = try DaemonSetup(directory: directory.path, interface: sides.first)
         let config = try String(contentsOfFile: setup.configPath, encoding: .utf8)
         let single = "interface = \"\(sides.first)\"\nifb = \"ifb-tierdt\"\n"
         precondition(config.contains(single))
@@ -83,6 +84,7 @@ struct MultiInterfaceEndToEndTests {
                 """)
             .write(toFile: setup.configPath, atomically: true, encoding: .utf8)
         try writeUsers(sides, setup, daveOn: sides.first)
+        return setup
     }
 
     private func writeUsers(_ sides: TwoSides, _ setup: DaemonSetup, daveOn interface: String) throws {
@@ -100,8 +102,7 @@ struct MultiInterfaceEndToEndTests {
         defer { sides.net.destroy() }
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: sides.first)
-        try configure(sides, setup)
+        let setup = try setUp(sides, in: dir)
         #expect(try runProcess(BuiltProducts.tierd, ["--config", setup.configPath, "--check"]).output
             .contains("interfaces \(sides.first) (upload via \(sides.firstIFB), 2 users), \(sides.second) (upload via \(sides.secondIFB), 1 users)"))
         var daemon: DaemonProcess? = try DaemonProcess(configPath: setup.configPath, namespace: sides.net.serverNS, logPath: dir.path + "/tierd.log")
@@ -184,8 +185,7 @@ struct MultiInterfaceEndToEndTests {
         defer { sides.net.destroy() }
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let setup = try DaemonSetup(directory: dir.path, interface: sides.first)
-        try configure(sides, setup)
+        let setup = try setUp(sides, in: dir)
         let daemon = try DaemonProcess(configPath: setup.configPath, namespace: sides.net.serverNS, logPath: dir.path + "/tierd.log")
         defer { daemon.stop() }
         let ctl = ["--socket", setup.controlSocket]

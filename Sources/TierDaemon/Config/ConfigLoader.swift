@@ -51,6 +51,7 @@ public enum ConfigLoader {
             diagnostics.add(
                 line: error.source.begin.line,
                 "syntax error: \(error.description) (column \(error.source.begin.column))"
+                    + (InterfaceListParser.mixedFormsHint(syntaxError: error.description) ?? "")
             )
             return Evaluation(configuration: nil, errors: diagnostics.sortedErrors, usersFile: nil)
         } catch {

@@ -24,6 +24,13 @@ struct InterfaceListParser {
         network.table["interface"]?.array != nil
     }
 
+    /// TOML itself refuses `interface = "..."` next to `[[network.interface]]` (a key
+    /// redefined); its message names the key but not the way out, which this adds.
+    static func mixedFormsHint(syntaxError message: String) -> String? {
+        guard message.contains("redefine"), message.contains("'network.interface'") || message.contains("'interface'") else { return nil }
+        return "; write either interface/ifb in [network] or [[network.interface]] entries, not both"
+    }
+
     /// The interfaces in file order, or nil after recording an error for every problem.
     func parse(_ network: TOMLTableReader) -> [InterfaceSection]? {
         guard let array = network.table["interface"]?.array else { return nil }
