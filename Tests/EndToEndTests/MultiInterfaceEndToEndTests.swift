@@ -126,6 +126,7 @@ struct MultiInterfaceEndToEndTests {
         #expect(try kernel.hasFilter(to: bobClass, interface: sides.second), "bob's address is bound on the second side's classifier")
         let status = try tierctl(ctl + ["status", "bob", "--json"]).output
         #expect(status.contains(#""interface":"\#(sides.second)""#), "\(status)")
+        #expect(try tierctl(ctl + ["explain", "bob"]).output.contains("interface:    \(sides.second)\n"))
 
         // Traffic of one user per side, each way: shaped by its own side's classes.
         let server = try sides.net.start(sides.net.serverNS, ["iperf3", "-s"])
