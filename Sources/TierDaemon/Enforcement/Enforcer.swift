@@ -36,13 +36,6 @@ public final class Enforcer {
         self.logger = logger
     }
 
-    public convenience init(configuration: ShaperConfiguration, logger: Logger) throws {
-        try self.init(configurations: [configuration], logger: logger)
-    }
-
-    /// The subscriber-facing interfaces, in config order.
-    public var interfaces: [String] { shapers.map(\.configuration.interface) }
-
     /// Each interface, its IFB and the errors its part of the last pass left (config order).
     public var interfaceStates: [(interface: String, ifb: String, pendingErrors: Int)] {
         zip(shapers, errorsByShaper).map { ($0.configuration.interface, $0.configuration.ifb, $1.count) }
@@ -57,7 +50,7 @@ public final class Enforcer {
         placement = interfaceOf.compactMapValues { index[$0] }
     }
 
-    /// `users` split by shaper, in `shapers` order.
+    /// `items` split by the shaper their user is placed on, in `shapers` order.
     private func partition<Item>(_ items: [Item], id: (Item) -> String) -> [[Item]] {
         var parts = Array(repeating: [Item](), count: shapers.count)
         for item in items { parts[placement[id(item)] ?? 0].append(item) }
