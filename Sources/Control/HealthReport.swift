@@ -7,6 +7,8 @@ import Foundation
 /// `status` is `degraded` whenever something needs an operator (kernel drift not repaired,
 /// apply errors, feed failing, state or audit writes failing, each with its reason in
 /// `errors`); `tierctl health` exits 1 then, so it can serve as a probe.
+/// `interfaces` (EXTENSION) lists each subscriber-facing interface (`InterfaceHealth`); absent
+/// from daemons that predate it.
 /// `last_apply` is null until the first apply. `feed` is free-form: the feed sources
 /// report what they know (offsets, counts, last event time). Two members are relied on:
 /// `socket`, the feed socket's path (`tierctl push` sends there), and `file_status`
@@ -24,18 +26,19 @@ public struct HealthReport: Sendable, Hashable, Codable {
     public var lastApply: Date?
     public var errors: [String]
     public var feed: JSONValue
+    public var interfaces: [InterfaceHealth]?
 
     enum CodingKeys: String, CodingKey {
         case status
         case kernelInSync = "kernel_in_sync"
         case users, throttled
         case lastApply = "last_apply"
-        case errors, feed
+        case errors, feed, interfaces
     }
 
     public init(
         status: Status, kernelInSync: Bool, users: Int, throttled: Int,
-        lastApply: Date?, errors: [String], feed: JSONValue
+        lastApply: Date?, errors: [String], feed: JSONValue, interfaces: [InterfaceHealth]? = nil
     ) {
         self.status = status
         self.kernelInSync = kernelInSync
@@ -44,6 +47,7 @@ public struct HealthReport: Sendable, Hashable, Codable {
         self.lastApply = lastApply
         self.errors = errors
         self.feed = feed
+        self.interfaces = interfaces
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,6 +59,7 @@ public struct HealthReport: Sendable, Hashable, Codable {
         lastApply = try RFC3339.decodeIfPresent(container, forKey: .lastApply)
         errors = try container.decodeIfPresent([String].self, forKey: .errors) ?? []
         feed = try container.decodeIfPresent(JSONValue.self, forKey: .feed) ?? .object([:])
+        interfaces = try container.decodeIfPresent([InterfaceHealth].self, forKey: .interfaces)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,5 +71,6 @@ public struct HealthReport: Sendable, Hashable, Codable {
         try container.encode(lastApply.map(RFC3339.format), forKey: .lastApply)
         try container.encode(errors, forKey: .errors)
         try container.encode(feed, forKey: .feed)
+        try container.encodeIfPresent(interfaces, forKey: .interfaces)
     }
 }

@@ -5,6 +5,9 @@ import Foundation
 ///   "download":20000000,"upload":5000000,"override":null,"addresses":["10.0.0.11"],
 ///   "rule":"score 640 < 800 (full)"}`.
 ///
+/// `interface` (EXTENSION) is the subscriber-facing interface the user is shaped on; absent
+/// in replies of daemons that predate it.
+///
 /// `download`/`upload` are bit/s and null when the tier is unthrottled; `override` is null
 /// when none is in force. Those keys are always present (null, not missing) as the contract
 /// says. `rule` is the one-line reason the user is in this tier (threshold, hysteresis,
@@ -20,15 +23,16 @@ public struct UserStatus: Sendable, Hashable, Codable {
     public var override: OverrideStatus?
     public var addresses: [String]
     public var rule: String
+    public var interface: String?
 
     enum CodingKeys: String, CodingKey {
-        case user, tier, score, since, download, upload, override, addresses, rule
+        case user, tier, score, since, download, upload, override, addresses, rule, interface
     }
 
     public init(
         user: String, tier: String, score: Double, since: Date,
         download: UInt64?, upload: UInt64?, override: OverrideStatus?,
-        addresses: [String], rule: String
+        addresses: [String], rule: String, interface: String? = nil
     ) {
         self.user = user
         self.tier = tier
@@ -39,6 +43,7 @@ public struct UserStatus: Sendable, Hashable, Codable {
         self.override = override
         self.addresses = addresses
         self.rule = rule
+        self.interface = interface
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,6 +57,7 @@ public struct UserStatus: Sendable, Hashable, Codable {
         override = try container.decodeIfPresent(OverrideStatus.self, forKey: .override)
         addresses = try container.decodeIfPresent([String].self, forKey: .addresses) ?? []
         rule = try container.decodeIfPresent(String.self, forKey: .rule) ?? ""
+        interface = try container.decodeIfPresent(String.self, forKey: .interface)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -65,5 +71,6 @@ public struct UserStatus: Sendable, Hashable, Codable {
         try container.encode(override, forKey: .override)
         try container.encode(addresses, forKey: .addresses)
         try container.encode(rule, forKey: .rule)
+        try container.encodeIfPresent(interface, forKey: .interface)
     }
 }

@@ -23,3 +23,19 @@ public struct ConvergeReport: Sendable, Equatable {
             + entriesSet + entriesDeleted
     }
 }
+
+extension ConvergeReport {
+    /// Adds another pass's counts and errors: one report for passes over several interfaces.
+    public mutating func add(_ other: ConvergeReport) {
+        classesCreated += other.classesCreated
+        classesChanged += other.classesChanged
+        classesDeleted += other.classesDeleted
+        filtersCreated += other.filtersCreated
+        filtersDeleted += other.filtersDeleted
+        qdiscsCreated += other.qdiscsCreated
+        qdiscsDeleted += other.qdiscsDeleted
+        entriesSet += other.entriesSet
+        entriesDeleted += other.entriesDeleted
+        errors += other.errors
+    }
+}

@@ -27,6 +27,9 @@ enum ExplainView {
         if case .array(let addresses)? = e["addresses"], !addresses.isEmpty {
             pairs.append(("addresses", addresses.map(text).joined(separator: " ")))
         }
+        if let interface = e["interface"].flatMap(string) {
+            pairs.append(("interface", interface))
+        }
         return KeyValueListing.render(pairs) + "\n" + thresholds(e)
     }
 

@@ -12,6 +12,13 @@ enum HealthListing {
             ("errors", report.errors.isEmpty ? "none" : String(report.errors.count)),
         ])
         for error in report.errors { text += "  - \(error)\n" }
+        if let interfaces = report.interfaces, interfaces.count > 1 {
+            text += "interfaces:\n"
+            for interface in interfaces {
+                let sync = interface.kernelInSync ? "in sync" : "NOT in sync"
+                text += "  \(interface.name) (upload via \(interface.ifb)): \(interface.users) users, \(interface.throttled) throttled, \(sync)\n"
+            }
+        }
         if case .object(let members) = report.feed, !members.isEmpty {
             text += "feed:\n" + JSONListing.render(report.feed).split(separator: "\n").map { "  \($0)\n" }.joined()
         }

@@ -29,6 +29,13 @@ import Testing
         ])
     }
 
+    @Test func theInterfaceFollowsTheAddresses() {
+        guard case .object(var members) = Self.decaying else { return }
+        members["interface"] = .string("eth2")
+        #expect(ExplainView.render(.object(members)).contains("addresses:    10.98.0.11 fd98::11\ninterface:    eth2\n"))
+        #expect(!ExplainView.render(Self.decaying).contains("interface:"), "a daemon that predates it")
+    }
+
     @Test func decayingScoreReadsAsAnExplanation() {
         #expect(ExplainView.render(Self.decaying) == """
             user:         alice

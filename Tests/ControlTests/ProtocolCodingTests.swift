@@ -49,6 +49,15 @@ import Testing
             """)
     }
 
+    @Test func userStatusNamesItsInterfaceWhenKnown() throws {
+        var status = Fixtures.alice
+        status.interface = "eth2"
+        let encoded = try line(status)
+        #expect(encoded.contains(#""interface":"eth2""#))
+        #expect(try JSONDecoder().decode(UserStatus.self, from: Data(encoded.utf8)) == status)
+        #expect(try !line(Fixtures.alice).contains("interface"), "a status without one reads as before")
+    }
+
     @Test func overrideShowsUntilAndReasonAsNullWhenAbsent() throws {
         #expect(try line(OverrideStatus(tier: "full")) == #"{"reason":null,"tier":"full","until":null}"#)
         #expect(try line(OverrideStatus(tier: "full", until: Fixtures.morning, reason: "x"))
@@ -75,6 +84,11 @@ import Testing
             "status":"ok","throttled":1,"users":3},"ok":true}
             """)
         #expect(try line(Fixtures.degraded).contains(#""last_apply":null"#))
+        var withInterfaces = report
+        withInterfaces.interfaces = [InterfaceHealth(name: "eth1", ifb: "ifb-eth1", users: 3, throttled: 1, kernelInSync: true)]
+        let encoded = try line(withInterfaces)
+        #expect(encoded.contains(#""interfaces":[{"ifb":"ifb-eth1","kernel_in_sync":true,"name":"eth1","throttled":1,"users":3}]"#))
+        #expect(try JSONDecoder().decode(HealthReport.self, from: Data(encoded.utf8)) == withInterfaces)
     }
 
     @Test(arguments: [

@@ -45,6 +45,32 @@ import Testing
             """)
     }
 
+    @Test func theInterfaceShowsWhenUsersAreOnSeveral() {
+        var alice = Fixtures.alice
+        var bob = Fixtures.bob
+        alice.interface = "eth1"
+        bob.interface = "eth1"
+        #expect(!StatusTable.render([alice, bob]).contains("INTERFACE"), "one interface: the table it always was")
+        bob.interface = "eth2"
+        let lines = StatusTable.render([bob, alice]).split(separator: "\n")
+        #expect(lines[0].hasSuffix("RULE                    INTERFACE"))
+        #expect(lines[1].hasSuffix("eth1") && lines[2].hasSuffix("eth2"))
+        #expect(StatusTable.render(bob).contains("addresses:  10.0.0.12/32\ninterface:  eth2\nrule:       override\n"))
+    }
+
+    @Test func healthListsInterfacesWhenThereAreSeveral() {
+        var report = Fixtures.degraded
+        report.interfaces = [InterfaceHealth(name: "eth1", ifb: "ifb-eth1", users: 2, throttled: 1, kernelInSync: true)]
+        #expect(!HealthListing.render(report).contains("interfaces:"), "one interface: the listing it always was")
+        report.interfaces?.append(InterfaceHealth(name: "eth2", ifb: "ifb-eth2", users: 0, throttled: 0, kernelInSync: false))
+        #expect(HealthListing.render(report).contains("""
+            interfaces:
+              eth1 (upload via ifb-eth1): 2 users, 1 throttled, in sync
+              eth2 (upload via ifb-eth2): 0 users, 0 throttled, NOT in sync
+
+            """))
+    }
+
     @Test func explanationIsAnIndentedListing() {
         let explanation = JSONValue.object([
             "rule": .string("hysteresis"), "score": .integer(640), "stale": .bool(false), "override": .null,

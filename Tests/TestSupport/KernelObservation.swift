@@ -41,11 +41,12 @@ public struct KernelObservation: Sendable {
 
     /// Whether an entry of the download classifier's maps sends an address to the class
     /// `handle` ("7200:3"): found as an operator would, through the program id `tc` shows on
-    /// the interface's clsact egress hook and `bpftool`.
-    public func hasFilter(to handle: String) throws -> Bool {
+    /// the interface's clsact egress hook and `bpftool`. `interface`: the shaped interface
+    /// whose classifier is read (default: the test network's).
+    public func hasFilter(to handle: String, interface: String? = nil) throws -> Bool {
         let parts = handle.split(separator: ":").map { UInt32($0, radix: 16) ?? 0 }
         let value = parts[0] << 16 | (parts.count > 1 ? parts[1] : 0)
-        let hook = try tc(["-j", "filter", "show", "dev", net.serverInterface, "egress"])
+        let hook = try tc(["-j", "filter", "show", "dev", interface ?? net.serverInterface, "egress"])
         guard let program = Self.numbers(after: #""prog":{"id":"#, in: hook).first else { return false }
         let info = try net.run(net.serverNS, ["bpftool", "-j", "prog", "show", "id", "\(program)"])
         let mapIDs = info.range(of: #""map_ids":["#).map { range in

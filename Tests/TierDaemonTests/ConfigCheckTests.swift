@@ -144,3 +144,28 @@ import Testing
         #expect(ConfigCheck.inversionWarnings(try ConfigFixture.load(ConfigFixture.minimal)) == [])
     }
 }
+
+/// `tierd --check` on a gateway with two access sides: users per interface, and a users
+/// file naming an interface the config does not have.
+@Suite struct ConfigCheckInterfaceTests {
+    @Test func usersAreCountedPerInterfaceAndAnUnknownOneIsAnError() throws {
+        let directory = try TemporaryDirectory(prefix: "tierdt-config")
+        defer { directory.remove() }
+        let config = directory.url.appendingPathComponent("tierd.toml").path
+        let users = directory.url.appendingPathComponent("users.csv").path
+        try ConfigFixture.minimal.replacingOccurrences(
+            of: "interface = \"eth1\"\nusers_file = \"users.csv\"\n",
+            with: "users_file = \"users.csv\"\n[[network.interface]]\nname = \"eth1\"\nifb = \"ifb1\"\n[[network.interface]]\nname = \"eth2\"\nifb = \"ifb2\"\n"
+        ).write(toFile: config, atomically: true, encoding: .utf8)
+        try "id,addresses,unix_user,interface\nalice,10.0.0.11,,\nbob,10.0.0.12,,eth2\ncarol,10.0.0.13,,eth1\n"
+            .write(toFile: users, atomically: true, encoding: .utf8)
+        let result = ConfigCheck.run(configPath: config, directoryState: { _ in .directory })
+        #expect(result.exitCode == 0)
+        #expect(result.output.contains("\ninterfaces eth1 (upload via ifb1, 2 users), eth2 (upload via ifb2, 1 users), floor 256kbit\n"), "\(result.output)")
+
+        try "id,addresses,unix_user,interface\nalice,10.0.0.11,,eth3\n".write(toFile: users, atomically: true, encoding: .utf8)
+        let refused = ConfigCheck.run(configPath: config, directoryState: { _ in .directory })
+        #expect(refused.exitCode == 78)
+        #expect(refused.output == "\(users):2: user \"alice\" names interface \"eth3\", which is not configured (interfaces: eth1, eth2)\n")
+    }
+}

@@ -28,6 +28,24 @@ struct ConfigMutationTests {
         }
     }
 
+    @Test func mutatedInterfaceListsLoadOrFailWithLocatedErrors() throws {
+        let original = Array(ConfigFixture.minimal.replacingOccurrences(
+            of: "interface = \"eth1\"\nusers_file = \"users.csv\"\n",
+            with: "users_file = \"users.csv\"\n[[network.interface]]\nname = \"eth1\"\nifb = \"ifb1\"\n[[network.interface]]\nname = \"eth2\"\nifb = \"ifb2\"\n"
+        ).utf8)
+        var random = MutationRandom(seed: 0x1f1f_2026)
+        for round in 0..<1000 {
+            let text = String(decoding: random.mutate(original), as: UTF8.self)
+            do {
+                let network = try ConfigLoader.parse(text: text, path: "/fuzz/tierd.toml").network
+                #expect(!network.interfaces.isEmpty, "round \(round)")
+                #expect(Set(network.devices).count == 2 * network.interfaces.count, "round \(round): a device named twice: \(network.devices)")
+            } catch {
+                #expect(!error.errors.isEmpty, "round \(round): an error without a message")
+            }
+        }
+    }
+
     @Test func mutatedUsersFilesLoadOrFailWithLocatedErrors() throws {
         let original = Array(try String(contentsOf: Self.examples.appendingPathComponent("users.csv"), encoding: .utf8).utf8)
         var random = MutationRandom(seed: 0x05e5_2026)

@@ -15,17 +15,20 @@ import Testing
     }
 
     @Test func badHeader() {
-        #expect(errors("# users\nname,ips\nalice,10.0.0.1\n") == [
-            "\(file):2: bad header \"name,ips\": expected \"id,addresses,unix_user\" (unix_user optional)",
-        ])
         #expect(errors("id,addresses,unix_user,extra\n") == [
-            "\(file):1: bad header \"id,addresses,unix_user,extra\": expected \"id,addresses,unix_user\" (unix_user optional)",
+            "\(file):1: bad header \"id,addresses,unix_user,extra\": expected \"id,addresses,unix_user,interface\" (the last two optional)",
+        ])
+        #expect(errors("# users\nname,ips\nalice,10.0.0.1\n") == [
+            "\(file):2: bad header \"name,ips\": expected \"id,addresses,unix_user,interface\" (the last two optional)",
+        ])
+        #expect(errors("id,addresses,unix_user,interface,extra\n") == [
+            "\(file):1: bad header \"id,addresses,unix_user,interface,extra\": expected \"id,addresses,unix_user,interface\" (the last two optional)",
         ])
     }
 
     @Test func missingHeader() {
         #expect(errors("\n# nothing\n") == [
-            "\(file): missing header line: expected \"id,addresses,unix_user\" (unix_user optional)",
+            "\(file): missing header line: expected \"id,addresses,unix_user,interface\" (the last two optional)",
         ])
     }
 

@@ -8,7 +8,7 @@ extension KernelTests {
         @Test("the shaper's own changes are not reported; a change made with tc is, with its object")
         func foreignChangesOnly() throws {
             let fixture = try KernelFixture()
-            let monitor = try TCEventMonitor(namespace: fixture.network.serverNS, ignoringPort: fixture.shaper.netlinkPort)
+            let monitor = try TCEventMonitor(namespace: fixture.network.serverNS, ignoringPorts: [fixture.shaper.netlinkPort])
             let users = makeUsers(0..<40) { i in (tiers[i % 3], tiers[(i + 1) % 3]) }
             #expect(try fixture.shaper.converge(to: users).errors == [])
             var changed = users[1]

@@ -36,7 +36,7 @@ public enum ConfigCheck {
         }
         if let usersFile = evaluation.usersFile {
             do {
-                users = try UsersFileLoader.load(path: usersFile)
+                users = try UsersFileLoader.load(path: usersFile, interfaces: evaluation.interfaces)
                 warnings += UsersFileLoader.warnings(for: users, path: usersFile)
             } catch {
                 errors += error.errors
@@ -84,9 +84,16 @@ public enum ConfigCheck {
             return "  \(tier.name) (\(threshold)): \(rates)"
         }
         let addresses = users.reduce(0) { $0 + $1.addresses.count }
+        let place = network.namespace.map { " in netns \($0)" } ?? ""
+        let interfaces = network.interfaces.count == 1
+            ? "interface \(network.interface)\(place), upload via \(network.ifb)"
+            : "interfaces " + network.interfaces.map { interface in
+                let count = users.filter { network.interface(of: $0) == interface.name }.count
+                return "\(interface.name) (upload via \(interface.ifb), \(count) users)"
+            }.joined(separator: ", ") + place
         var lines = [
             "\(configuration.sourcePath): OK",
-            "interface \(network.interface)\(network.namespace.map { " in netns \($0)" } ?? ""), upload via \(network.ifb), floor \(RateParser.format(network.floor))",
+            "\(interfaces), floor \(RateParser.format(network.floor))",
             "tiers, best first (default \(configuration.scoring.defaultTier)):",
         ]
         lines += tiers

@@ -34,6 +34,9 @@ public enum ConfigLoader {
         /// Where the text's keys are written, for checks after loading; nil when the text
         /// could not be read or parsed.
         var index: TOMLSourceIndex?
+        /// The interfaces' names if they could be read: what the users file's `interface`
+        /// column may name (nil: not checked).
+        var interfaces: [String]? = nil
     }
 
     static let sections: Set<String> = ["daemon", "feed", "scoring", "network", "tier"]
@@ -52,6 +55,7 @@ public enum ConfigLoader {
             diagnostics.add(
                 line: error.source.begin.line,
                 "syntax error: \(error.description) (column \(error.source.begin.column))"
+                    + (NetworkInterfaceKeys.mixedFormsHint(syntaxError: error.description) ?? "")
             )
             return Evaluation(configuration: nil, errors: diagnostics.sortedErrors)
         } catch {
@@ -80,7 +84,7 @@ public enum ConfigLoader {
 
         let daemon = section(DaemonSectionKeys.table, DaemonSection())
         let feed = section(FeedSectionKeys.table, FeedSection())
-        let network = section(NetworkSectionKeys.table, NetworkSection(interface: "", usersFile: ""))
+        let network = section(NetworkSectionKeys.table, NetworkSectionKeys.Draft()).section
         context.floor = network.floor
         context.tiers = TierListValidator(diagnostics: diagnostics, index: index)
             .validate(tierTables(root: root, context: context))
@@ -88,14 +92,15 @@ public enum ConfigLoader {
 
         let errors = diagnostics.sortedErrors
         let usersFile = network.usersFile.isEmpty ? nil : network.usersFile
+        let interfaceNames = network.interfaces.allSatisfy { !$0.name.isEmpty } ? network.interfaceNames : nil
         guard errors.isEmpty else {
-            return Evaluation(configuration: nil, errors: errors, usersFile: usersFile, index: index)
+            return Evaluation(configuration: nil, errors: errors, usersFile: usersFile, index: index, interfaces: interfaceNames)
         }
         let configuration = DaemonConfiguration(
             daemon: daemon, feed: feed, scoring: scoring, network: network,
             tiers: context.tiers, sourcePath: context.resolver.configPath
         )
-        return Evaluation(configuration: configuration, errors: [], usersFile: usersFile, index: index)
+        return Evaluation(configuration: configuration, errors: [], usersFile: usersFile, index: index, interfaces: interfaceNames)
     }
 
     /// An unknown `[table]`, `[[array]]` or bare key at the top level, with a hint when

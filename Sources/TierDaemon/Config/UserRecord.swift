@@ -13,13 +13,17 @@ public struct UserRecord: Sendable, Equatable {
     public var uid: UInt32?
     /// 1-based line in the users file.
     public var line: Int
+    /// The `interface` column as written: the configured interface the user is behind; nil
+    /// when empty or absent, which means the first interface (`NetworkSection.interface(of:)`).
+    public var interface: String?
 
-    public init(id: String, addresses: [IPPrefix], unixUser: String?, uid: UInt32?, line: Int) {
+    public init(id: String, addresses: [IPPrefix], unixUser: String?, uid: UInt32?, line: Int, interface: String? = nil) {
         self.id = id
         self.addresses = addresses
         self.unixUser = unixUser
         self.uid = uid
         self.line = line
+        self.interface = interface
     }
 
     /// True when a `unix_user` is named but no such account exists.

@@ -1,6 +1,7 @@
 import TrafficControl
 
-/// Loads and validates the users file (CSV with header `id,addresses,unix_user`).
+/// Loads and validates the users file (CSV with header `id,addresses,unix_user`, and an
+/// optional fourth column `interface` on a gateway with several access sides).
 ///
 /// Throws `ConfigErrors` (typed throws) with EVERY problem, each `file:line: message`:
 /// bad header, bad id, bad field count or quoting, empty or invalid addresses, duplicate
@@ -16,26 +17,34 @@ import TrafficControl
 /// the /24../31 or /64../127 tables, ...), not by length.
 ///
 /// An unknown `unix_user` or a mapped address is not an error: see `warnings(for:path:)`.
+///
+/// `interface` names the configured interface the user is behind; absent or empty means the
+/// first (on a one-interface gateway, the only one), so older files keep their meaning. A
+/// name that is not a configured interface is an error at its line. Addresses stay unique
+/// across interfaces: the status, explain and feed name a user by id, and one address shaped
+/// on two access sides would be two subscribers sharing one identity.
 public enum UsersFileLoader {
-    public static let header = ["id", "addresses", "unix_user"]
+    public static let header = ["id", "addresses", "unix_user", "interface"]
 
-    public static func load(path: String) throws(ConfigErrors) -> [UserRecord] {
+    /// `interfaces`: the configured interfaces' names, which the `interface` column may name
+    /// (nil: any name is accepted, for a check whose config could not be read).
+    public static func load(path: String, interfaces: [String]? = nil) throws(ConfigErrors) -> [UserRecord] {
         switch TextFileReader.read(path: path) {
-        case .success(let text): return try parse(text: text, path: path)
+        case .success(let text): return try parse(text: text, path: path, interfaces: interfaces)
         case .failure(let error): throw ConfigErrors([error])
         }
     }
 
-    public static func parse(text: String, path: String) throws(ConfigErrors) -> [UserRecord] {
-        try parse(text: text, path: path, resolveUID: UnixAccountResolver.uid(forUser:))
+    public static func parse(text: String, path: String, interfaces: [String]? = nil) throws(ConfigErrors) -> [UserRecord] {
+        try parse(text: text, path: path, interfaces: interfaces, resolveUID: UnixAccountResolver.uid(forUser:))
     }
 
     /// `resolveUID` maps a `unix_user` to its uid (injected so tests need no accounts).
     public static func parse(
-        text: String, path: String, resolveUID: (String) -> UInt32?
+        text: String, path: String, interfaces: [String]? = nil, resolveUID: (String) -> UInt32?
     ) throws(ConfigErrors) -> [UserRecord] {
         let diagnostics = ConfigDiagnostics(file: path)
-        var parser = RowParser(diagnostics: diagnostics)
+        var parser = RowParser(diagnostics: diagnostics, interfaces: interfaces)
         var sawHeader = false
         // Split on scalars: Swift treats "\r\n" as one Character, so a Character split
         // on "\n" would not separate CRLF lines.
@@ -54,7 +63,7 @@ public enum UsersFileLoader {
             }
         }
         if !sawHeader {
-            diagnostics.add(line: 0, "missing header line: expected \"id,addresses,unix_user\" (unix_user optional)")
+            diagnostics.add(line: 0, "missing header line: expected \"id,addresses,unix_user,interface\" (the last two optional)")
         }
         parser.reportOverlaps()
         let errors = diagnostics.sortedErrors
@@ -92,20 +101,22 @@ public enum UsersFileLoader {
         }
 
         let diagnostics: ConfigDiagnostics
+        let interfaces: [String]?
         var columns = 0
         var records: [UserRecord] = []
         var lineByID: [String: Int] = [:]
         var claims: [PrefixKey: Claim] = [:]
         var claimOrder: [Claim] = []
 
-        init(diagnostics: ConfigDiagnostics) {
+        init(diagnostics: ConfigDiagnostics, interfaces: [String]?) {
             self.diagnostics = diagnostics
+            self.interfaces = interfaces
         }
 
         mutating func readHeader(_ text: Substring, line: Int) -> Bool {
             let fields = (try? CSVFieldSplitter.split(text).get()) ?? []
-            guard fields.count >= 2, fields.count <= 3, Array(header.prefix(fields.count)) == fields else {
-                diagnostics.add(line: line, "bad header \"\(text)\": expected \"id,addresses,unix_user\" (unix_user optional)")
+            guard fields.count >= 2, fields.count <= header.count, Array(header.prefix(fields.count)) == fields else {
+                diagnostics.add(line: line, "bad header \"\(text)\": expected \"id,addresses,unix_user,interface\" (the last two optional)")
                 return false
             }
             columns = fields.count
@@ -145,7 +156,11 @@ public enum UsersFileLoader {
             lineByID[id] = line
             let addresses = readAddresses(fields[1], user: id, line: line)
             let unixUser = fields.count > 2 && !fields[2].isEmpty ? fields[2] : nil
-            records.append(UserRecord(id: id, addresses: addresses, unixUser: unixUser, uid: nil, line: line))
+            let interface = fields.count > 3 && !fields[3].isEmpty ? fields[3] : nil
+            if let interface, let interfaces, !interfaces.contains(interface) {
+                diagnostics.add(line: line, "user \"\(id)\" names interface \"\(interface)\", which is not configured (interfaces: \(interfaces.joined(separator: ", ")))")
+            }
+            records.append(UserRecord(id: id, addresses: addresses, unixUser: unixUser, uid: nil, line: line, interface: interface))
         }
 
         private mutating func readAddresses(_ field: String, user: String, line: Int) -> [IPPrefix] {

@@ -18,7 +18,8 @@ extension Daemon {
             let user = request.user ?? ""
             guard let record = usersByID[user], let explanation = engine.explain(user, now: now) else { return unknownUser(user) }
             return .explanation(
-                ExplanationJSON.render(explanation, addresses: record.addresses.map(\.description)))
+                ExplanationJSON.render(explanation, addresses: record.addresses.map(\.description),
+                                       interface: configuration.network.interface(of: record)))
         case .override:
             return setOverride(request, now: now)
         case .clear:
@@ -100,11 +101,13 @@ extension Daemon {
             override: status.override.map {
                 OverrideStatus(tier: $0.tier, until: $0.until.map { Date(timeIntervalSince1970: $0) }, reason: $0.reason)
             },
-            addresses: record.addresses.map(\.description), rule: status.rule.rawValue)
+            addresses: record.addresses.map(\.description), rule: status.rule.rawValue,
+            interface: configuration.network.interface(of: record))
     }
 
     func healthReport() -> HealthReport {
-        let throttled = users.reduce(0) { $0 + (engine.tier(of: $1.id)?.throttles == true ? 1 : 0) }
+        let interfaces = interfaceHealth()
+        let throttled = interfaces.reduce(0) { $0 + $1.throttled }
         let inSync = enforcer.inSync
         var feed: [String: JSONValue] = [
             "applied": .integer(Int64(feedStats.applied)),
@@ -129,7 +132,26 @@ extension Daemon {
         return HealthReport(
             status: healthy ? .ok : .degraded, kernelInSync: inSync, users: users.count, throttled: throttled,
             lastApply: enforcer.lastApplyAt.map { Date(timeIntervalSince1970: $0) },
-            errors: persistence.problems(describingTime: Timestamps.rfc3339) + errors, feed: .object(feed))
+            errors: persistence.problems(describingTime: Timestamps.rfc3339) + errors, feed: .object(feed),
+            interfaces: interfaces)
+    }
+
+    /// Users, throttled users and kernel state per subscriber-facing interface, for health
+    /// and the metrics.
+    func interfaceHealth() -> [InterfaceHealth] {
+        var counts: [String: (users: Int, throttled: Int)] = [:]
+        for user in users {
+            let interface = configuration.network.interface(of: user)
+            counts[interface, default: (0, 0)].users += 1
+            if engine.tier(of: user.id)?.throttles == true {
+                counts[interface, default: (0, 0)].throttled += 1
+            }
+        }
+        return enforcer.interfaceStates.map { state in
+            InterfaceHealth(name: state.interface, ifb: state.ifb, users: counts[state.interface]?.users ?? 0,
+                            throttled: counts[state.interface]?.throttled ?? 0,
+                            kernelInSync: enforcer.lastReport != nil && state.pendingErrors == 0)
+        }
     }
 
     func renderMetrics() -> String {
@@ -145,6 +167,7 @@ extension Daemon {
         }
         let traffic = sums.map { TierTraffic(tier: $0.key.tier, direction: $0.key.direction, bytes: $0.value.bytes, drops: $0.value.drops) }
         metrics.setTierGauges(usersPerTier: engine.tierPopulation, traffic: traffic)
+        metrics.setInterfaceGauges(interfaceHealth())
         if let statistics = controlStatistics?() { metrics.setControlStatistics(statistics) }
         return metrics.render()
     }

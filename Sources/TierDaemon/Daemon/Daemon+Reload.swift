@@ -12,7 +12,7 @@ public enum ReloadOutcome: Sendable {
 extension Daemon {
     /// Re-reads config and users file, validates both completely, and swaps atomically:
     /// changed tier rates are changed in place in the kernel, added or removed users are
-    /// applied, nothing else is touched. On any error the running configuration stays.
+    /// applied, a user moved to another interface is moved, nothing else is touched. On any error the running configuration stays.
     public func reload(notifier: SystemdNotifier) -> ReloadOutcome {
         notifier.reloading()
         defer { notifier.ready(status: summaryLine()) }
@@ -22,7 +22,8 @@ extension Daemon {
         let newPolicy: ScoringPolicy
         do throws(ConfigErrors) {
             newConfiguration = try ConfigLoader.load(path: path)
-            newUsers = try UsersFileLoader.load(path: newConfiguration.network.usersFile)
+            newUsers = try UsersFileLoader.load(
+                path: newConfiguration.network.usersFile, interfaces: newConfiguration.network.interfaces.map(\.name))
             newPolicy = try PolicyMapping.scoringPolicy(newConfiguration)
         } catch {
             return refuse(error.errors)
@@ -50,6 +51,8 @@ extension Daemon {
             return .notSaved(error)
         }
         record(changes)
+        // A user whose `interface` changed leaves the old interface's trees in this converge.
+        enforcer.place(Self.interfaces(of: newUsers, network: newConfiguration.network))
         enforce()
         let summary = summaryLine()
         logger.notice("configuration reloaded", metadata: ["summary": "\(summary)"])

@@ -68,12 +68,15 @@ public actor Daemon {
         self.store = store
         audit = AuditLog(directory: store.directory)
         journal = EventJournal(directory: store.directory, mark: snapshot?.journal ?? JournalMark())
-        enforcer = try Enforcer(
-            configuration: ShaperConfiguration(
-                interface: configuration.network.interface, ifb: configuration.network.ifb,
-                namespace: configuration.network.namespace, takeover: configuration.network.takeover,
-                spareClasses: configuration.network.spareClasses),
+        let network = configuration.network
+        let enforcer = try Enforcer(
+            configurations: network.interfaces.map {
+                ShaperConfiguration(interface: $0.name, ifb: $0.ifb, namespace: network.namespace,
+                                    takeover: network.takeover, spareClasses: network.spareClasses)
+            },
             logger: logger)
+        enforcer.place(Self.interfaces(of: users, network: network))
+        self.enforcer = enforcer
         if let snapshot {
             engine = ScoringEngine(policy: policy, users: ids, snapshot: snapshot.scoring, now: now)
             feedPosition = snapshot.feedFilePath == configuration.feed.file ? snapshot.feedFilePosition : nil
@@ -439,8 +442,13 @@ public actor Daemon {
         enforce(repairing: true)
     }
 
-    /// Netlink port of the enforcer's socket: the drift monitor ignores changes made through it.
-    public func enforcerNetlinkPort() -> UInt32 { enforcer.netlinkPort }
+    /// Netlink ports of the enforcer's sockets: the drift monitor ignores changes made through them.
+    public func enforcerNetlinkPorts() -> Set<UInt32> { enforcer.netlinkPorts }
+
+    /// user id -> the interface the user is shaped on, for `Enforcer.place`.
+    static func interfaces(of users: [UserRecord], network: NetworkSection) -> [String: String] {
+        Dictionary(users.map { ($0.id, network.interface(of: $0)) }, uniquingKeysWith: { first, _ in first })
+    }
 
     private func account(_ report: ConvergeReport?, started: ContinuousClock.Instant, repairing: Bool) {
         metrics.applyDuration.record(started.duration(to: .now))

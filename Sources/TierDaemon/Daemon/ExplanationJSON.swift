@@ -5,7 +5,7 @@ import Scoring
 /// instants as RFC 3339, scores rounded to three decimals, rates in bit/s as the tier
 /// table holds them (after the floor).
 enum ExplanationJSON {
-    static func render(_ e: Explanation, addresses: [String]) -> JSONValue {
+    static func render(_ e: Explanation, addresses: [String], interface: String) -> JSONValue {
         func time(_ t: Double?) -> JSONValue { t.map { .string(Timestamps.rfc3339($0)) } ?? .null }
         func number(_ x: Double?) -> JSONValue { x.map { .number(Timestamps.rounded($0)) } ?? .null }
         func rate(_ r: UInt64?) -> JSONValue { r.map { .integer(Int64($0)) } ?? .null }
@@ -48,6 +48,7 @@ enum ExplanationJSON {
             "thresholds": .array(thresholds),
             "next_change": next,
             "addresses": .array(addresses.map(JSONValue.string)),
+            "interface": .string(interface),
         ])
     }
 }

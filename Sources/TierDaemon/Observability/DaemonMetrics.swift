@@ -2,7 +2,7 @@ import Control
 import Prometheus
 import Synchronization
 
-/// tierd's Prometheus metrics. Labels are tiers, directions, reasons and operations, never
+/// tierd's Prometheus metrics. Labels are tiers, directions, reasons, operations and interfaces, never
 /// user ids: per-user series would grow without bound and would profile individuals.
 public final class DaemonMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
@@ -68,6 +68,20 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// Brings the control socket's counters up to the server's totals (scrape time).
+    /// Per-interface gauges (users, throttled users, kernel in sync), refreshed at scrape time:
+    /// on a gateway with several access sides, which one is behind.
+    func setInterfaceGauges(_ interfaces: [InterfaceHealth]) {
+        for interface in interfaces {
+            let labels = [("interface", interface.name)]
+            registry.makeGauge(descriptor: Self.metric("interface_users", "Users behind each subscriber-facing interface."), labels: labels)
+                .set(Double(interface.users))
+            registry.makeGauge(descriptor: Self.metric("interface_throttled", "Throttled users behind each subscriber-facing interface."), labels: labels)
+                .set(Double(interface.throttled))
+            registry.makeGauge(descriptor: Self.metric("interface_kernel_in_sync", "1 when the interface's part of the last pass left no error."), labels: labels)
+                .set(Double(interface.kernelInSync ? 1 : 0))
+        }
+    }
+
     func setControlStatistics(_ statistics: ControlServerStatistics) {
         let previous = exportedControl.withLock { exported in
             defer { exported = statistics }

@@ -6,7 +6,7 @@
 ///
 /// - `state_dir/tierd.lock` (`StateDirectoryLock`): one tierd per state directory (so per
 ///   config, and per snapshot/journal/audit log).
-/// - `tierd/<netns inode>/<device>` (`DeviceClaim`) for the interface and the IFB: one
+/// - `tierd/<netns inode>/<device>` (`DeviceClaim`) for every interface and every IFB: one
 ///   tierd per device, even from another config with another state directory.
 public final class InstanceOwnership {
     public let lockPath: String
@@ -27,8 +27,7 @@ public final class InstanceOwnership {
     public static func acquire(_ configuration: DaemonConfiguration) throws(OwnershipError) -> InstanceOwnership {
         let lock = try StateDirectoryLock.acquire(directory: configuration.daemon.stateDir)
         let network = configuration.network
-        let devices = network.ifb == network.interface ? [network.interface] : [network.interface, network.ifb]
-        let claims = try DeviceClaim.acquire(devices: devices, namespace: network.namespace)
+        let claims = try DeviceClaim.acquire(devices: network.devices, namespace: network.namespace)
         return InstanceOwnership(lock: lock, claims: claims)
     }
 }

@@ -27,7 +27,7 @@ public enum DaemonRunner {
         let users: [UserRecord]
         do throws(ConfigErrors) {
             configuration = try ConfigLoader.load(path: configPath)
-            users = try UsersFileLoader.load(path: configuration.network.usersFile)
+            users = try UsersFileLoader.load(path: configuration.network.usersFile, interfaces: configuration.network.interfaces.map(\.name))
         } catch {
             for problem in error.errors { logger.critical("\(problem)") }
             return ExitStatus.config

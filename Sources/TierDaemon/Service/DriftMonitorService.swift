@@ -29,7 +29,7 @@ struct DriftMonitorService: Service {
     func run() async throws {
         let monitor: TCEventMonitor
         do {
-            monitor = try TCEventMonitor(namespace: namespace, ignoringPort: await daemon.enforcerNetlinkPort())
+            monitor = try TCEventMonitor(namespace: namespace, ignoringPorts: await daemon.enforcerNetlinkPorts())
         } catch {
             // Not fatal: the periodic reconcile still repairs drift, only later.
             logger.error("drift monitor unavailable; relying on the periodic reconcile", metadata: ["error": "\(error)"])

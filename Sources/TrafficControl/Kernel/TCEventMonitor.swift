@@ -7,19 +7,19 @@ import Glibc
 /// the next periodic reconcile. Map entries changed by hand raise no notification: the
 /// periodic reconcile repairs those.
 ///
-/// Notifications caused by the shaper's own socket carry its port and are dropped here, so
-/// a large converge of tierd's own does not wake anyone up.
+/// Notifications caused by the shapers' own sockets (one per interface) carry their ports
+/// and are dropped here, so a large converge of tierd's own does not wake anyone up.
 ///
 /// `@unchecked Sendable`: it is created on one thread and then used by exactly one reading
 /// thread (`waitForForeignChange` is not reentrant); the state is the socket and a constant.
 public final class TCEventMonitor: @unchecked Sendable {
     private let socket: OpaquePointer
-    private let ignoredPort: UInt32
+    private let ignoredPorts: Set<UInt32>
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
     /// Opens a NETLINK_ROUTE socket in `namespace` (or the caller's) subscribed to RTNLGRP_TC.
-    public init(namespace: String?, ignoringPort: UInt32) throws {
-        ignoredPort = ignoringPort
+    public init(namespace: String?, ignoringPorts: Set<UInt32>) throws {
+        ignoredPorts = ignoringPorts
         let connect = { () throws -> OpaquePointer in
             guard let socket = nl_socket_alloc() else {
                 throw TrafficControlError(operation: "allocate", object: "tc monitor socket", reason: "out of memory")
@@ -45,7 +45,7 @@ public final class TCEventMonitor: @unchecked Sendable {
 
     deinit { nl_socket_free(socket) }
 
-    /// Blocks until a change not made through the ignored port arrives, or `timeout` passes
+    /// Blocks until a change not made through an ignored port arrives, or `timeout` passes
     /// (then returns []). After the first such change it keeps collecting for `settle`, so an
     /// administrator's burst of commands becomes one batch (and one reconcile).
     public func waitForForeignChange(timeout: Duration, settle: Duration) throws -> [TCEvent] {
@@ -98,7 +98,7 @@ public final class TCEventMonitor: @unchecked Sendable {
             guard length >= 16, offset + length <= bytes.count else { return }
             let type = bytes.loadUnaligned(fromByteOffset: base + offset + 4, as: UInt16.self)
             let port = bytes.loadUnaligned(fromByteOffset: base + offset + 12, as: UInt32.self)
-            if let kind = TCEvent.Kind(messageType: type), port != ignoredPort, length >= 16 + 16 {
+            if let kind = TCEvent.Kind(messageType: type), !ignoredPorts.contains(port), length >= 16 + 16 {
                 let body = base + offset + 16
                 events.append(TCEvent(kind: kind, ifindex: bytes.loadUnaligned(fromByteOffset: body + 4, as: Int32.self),
                                       handle: bytes.loadUnaligned(fromByteOffset: body + 8, as: UInt32.self),
