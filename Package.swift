@@ -83,7 +83,8 @@ let package = Package(
         .executableTarget(
             name: "tierd",
             dependencies: [
-                "TierDaemon",
+                // Control: `--check --plan` asks the running daemon as tierctl does.
+                "TierDaemon", "Control",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

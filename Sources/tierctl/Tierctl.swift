@@ -16,12 +16,13 @@ struct Tierctl: AsyncParsableCommand {
             default and the daemon's JSON reply with --json.
 
             Exit status: 0 ok, 1 failure, 64 usage error, 69 daemon unreachable or busy, \
-            77 permission denied, 78 configuration error (reload refused).
+            66 an input file could not be read, 77 permission denied, 78 configuration error \
+            (reload or plan refused).
             """,
         version: "0.1.0",
         subcommands: [
             StatusCommand.self, ExplainCommand.self, OverrideCommand.self, ClearCommand.self,
-            PushCommand.self, ReloadCommand.self, MetricsCommand.self, HealthCommand.self,
+            PushCommand.self, ReloadCommand.self, PlanCommand.self, MetricsCommand.self, HealthCommand.self,
         ]
     )
 

@@ -401,10 +401,12 @@ public actor Daemon {
     /// One convergence pass. With `repairing`, nothing in tierd's state changed since the
     /// last pass, so whatever the pass had to do was drift (someone else changed the
     /// kernel, or an earlier pass failed): it is counted and logged as a repair.
-    func enforce(repairing: Bool = false) {
+    @discardableResult
+    func enforce(repairing: Bool = false) -> ConvergeReport? {
         let started = ContinuousClock.now
         let report = enforcer.converge(to: desiredShaping(), now: clock())
         account(report, started: started, repairing: repairing)
+        return report
     }
 
     /// Makes the kernel follow tier changes by touching only the users they concern (the

@@ -44,6 +44,11 @@ public final class Enforcer {
         }
     }
 
+    /// What a converge to `desired` would change, without changing anything (`tierctl plan`).
+    public func dryRun(to desired: [ShapedUser]) throws -> ShaperDryRun {
+        try shaper.dryRun(to: desired)
+    }
+
     /// Whether `apply` can work: a converge has run and nothing is pending. When false, the
     /// caller converges with its full desired state instead.
     public var canApply: Bool { inSync && shaper.canApplyIncrementally }
