@@ -432,6 +432,12 @@ public final class Shaper {
         return KernelState(download: download, upload: upload, hooks: hooks, ingressQdiscKind: ingressKind)
     }
 
+    /// The class handle of each shaped user, per direction (download, upload), as of the last
+    /// pass: what a `ClassCounterReader`'s statistics are looked up by.
+    public var classAssignments: [[String: UInt32]] {
+        engines.map { $0.map(\.classOf) } ?? assignments
+    }
+
     /// Class statistics per user id (users of the last pass), per direction.
     public func counters() throws -> [String: UserCounters] {
         let download = try reader.classes(of: interface()).stats

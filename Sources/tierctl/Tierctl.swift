@@ -22,7 +22,7 @@ struct Tierctl: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             StatusCommand.self, ExplainCommand.self, OverrideCommand.self, ClearCommand.self,
-            PushCommand.self, ReloadCommand.self, PlanCommand.self, MetricsCommand.self, HealthCommand.self,
+            PushCommand.self, ReloadCommand.self, PlanCommand.self, TopCommand.self, MetricsCommand.self, HealthCommand.self,
         ]
     )
 

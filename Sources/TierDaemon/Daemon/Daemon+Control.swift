@@ -41,7 +41,8 @@ extension Daemon {
             guard let input = request.plan else { return .error(.badRequest, "plan needs \"plan\"") }
             return plan(input)
         case .counters:
-            return .error(.internal, "counters are answered by the control service, not the daemon actor")
+            // `DaemonSockets` hands `counters` to its `CounterSampler`, which dumps off this actor.
+            return .error(.internal, "counters are answered by the control service's sampler")
         }
     }
 

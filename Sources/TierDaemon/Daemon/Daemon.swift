@@ -15,6 +15,8 @@ public actor Daemon {
     let audit: AuditLog
     let enforcer: Enforcer
     let journal: EventJournal
+    /// Reads the class statistics for `counters` on a socket of its own, off this actor.
+    let counterReader: ClassCounterReader
     public let metrics = DaemonMetrics()
 
     public internal(set) var configuration: DaemonConfiguration
@@ -70,12 +72,12 @@ public actor Daemon {
         self.store = store
         audit = AuditLog(directory: store.directory)
         journal = EventJournal(directory: store.directory, mark: snapshot?.journal ?? JournalMark())
-        enforcer = try Enforcer(
-            configuration: ShaperConfiguration(
-                interface: configuration.network.interface, ifb: configuration.network.ifb,
-                namespace: configuration.network.namespace, takeover: configuration.network.takeover,
-                spareClasses: configuration.network.spareClasses),
-            logger: logger)
+        let shaping = ShaperConfiguration(
+            interface: configuration.network.interface, ifb: configuration.network.ifb,
+            namespace: configuration.network.namespace, takeover: configuration.network.takeover,
+            spareClasses: configuration.network.spareClasses)
+        enforcer = try Enforcer(configuration: shaping, logger: logger)
+        counterReader = try ClassCounterReader(shaping)
         if let snapshot {
             engine = ScoringEngine(policy: policy, users: ids, snapshot: snapshot.scoring, now: now)
             feedPosition = snapshot.feedFilePath == configuration.feed.file ? snapshot.feedFilePosition : nil

@@ -114,6 +114,9 @@ public final class Enforcer {
         }
     }
 
+    /// Each shaped user's class handle per direction (see `Shaper.classAssignments`).
+    public var classAssignments: [[String: UInt32]] { shaper.classAssignments }
+
     public func counters() -> [String: UserCounters] {
         (try? shaper.counters()) ?? [:]
     }
