@@ -138,7 +138,7 @@ enum ColdStartBenchmark {
         }
     }
 
-    private static func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
@@ -146,7 +146,7 @@ enum ColdStartBenchmark {
 
     /// Config (file feed, no decay/hysteresis/dwell: each score maps straight to its tier),
     /// users file, and the feed backlog: every user scored into "reduced" (`KernelBenchmark.tierA`).
-    private static func writeFiles(directory: String, namespace: BenchNamespace, users: [BenchUser]) throws {
+    static func writeFiles(directory: String, namespace: BenchNamespace, users: [BenchUser]) throws {
         try BenchDaemonConfig.text(directory: directory, namespace: namespace, reducedDownload: "\(KernelBenchmark.tierA.0)bit",
                                    reducedUpload: "\(KernelBenchmark.tierA.1)bit")
             .write(toFile: directory + "/tierd.toml", atomically: true, encoding: .utf8)
@@ -186,12 +186,12 @@ enum ColdStartBenchmark {
         return counts.max { $0.value < $1.value }?.key ?? "pfifo"
     }
 
-    private static func defaultTierdPath() -> String {
+    static func defaultTierdPath() -> String {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("tierd").path
     }
 
-    private static func makeDirectory() throws -> String {
+    static func makeDirectory() throws -> String {
         var template = Array("/tmp/tierd-bench-coldstart-XXXXXX".utf8CString)
         guard let path = mkdtemp(&template) else { throw BenchFailure("mkdtemp failed: errno \(errno)") }
         return String(cString: path)
