@@ -97,20 +97,9 @@ enum ColdStartBenchmark {
             try writeFiles(directory: directory, namespace: namespace, users: users)
             Thread.sleep(forTimeInterval: 0.5)  // settle: the previous tree is still being freed
 
-            let daemon = Process()
-            daemon.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            daemon.arguments = ["ip", "netns", "exec", namespace.name, executable, "--config", directory + "/tierd.toml"]
-            let devNull = FileHandle(forWritingAtPath: "/dev/null")
-            daemon.standardOutput = devNull
-            daemon.standardError = devNull
             let started = ContinuousClock.now
-            try daemon.run()
-            NamespaceRegistry.addChild(daemon.processIdentifier)
-            defer {
-                if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM) }
-                daemon.waitUntilExit()
-                NamespaceRegistry.removeChild(daemon.processIdentifier)
-            }
+            let daemon = try startTierd(executable, in: namespace, directory: directory)
+            defer { stopTierd(daemon) }
             let socket = directory + "/control.sock"
             var timedOut = false
             while true {
@@ -124,6 +113,25 @@ enum ColdStartBenchmark {
             let seconds = started.duration(to: .now).seconds
             return (seconds, timedOut, try leafQdiscKind(namespace), try userClasses(namespace, rates: rates))
         }
+    }
+
+    /// The release tierd on `directory/tierd.toml` inside the namespace, output discarded,
+    /// registered for the benchmark's signal cleanup; `stopTierd` ends it.
+    static func startTierd(_ executable: String, in namespace: BenchNamespace, directory: String) throws -> Process {
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        daemon.arguments = ["ip", "netns", "exec", namespace.name, executable, "--config", directory + "/tierd.toml"]
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        NamespaceRegistry.addChild(daemon.processIdentifier)
+        return daemon
+    }
+
+    static func stopTierd(_ daemon: Process) {
+        if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM) }
+        daemon.waitUntilExit()
+        NamespaceRegistry.removeChild(daemon.processIdentifier)
     }
 
     /// The kernel floor of the same tree (both directions, ready classes): tierd's own plan

@@ -43,18 +43,8 @@ enum OperatorBenchmark {
                 NamespaceRegistry.removePath(directory)
             }
             try ColdStartBenchmark.writeFiles(directory: directory, namespace: namespace, users: users)
-            let daemon = Process()
-            daemon.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            daemon.arguments = ["ip", "netns", "exec", namespace.name, executable, "--config", directory + "/tierd.toml"]
-            daemon.standardOutput = FileHandle.nullDevice
-            daemon.standardError = FileHandle.nullDevice
-            try daemon.run()
-            NamespaceRegistry.addChild(daemon.processIdentifier)
-            defer {
-                if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM) }
-                daemon.waitUntilExit()
-                NamespaceRegistry.removeChild(daemon.processIdentifier)
-            }
+            let daemon = try ColdStartBenchmark.startTierd(executable, in: namespace, directory: directory)
+            defer { ColdStartBenchmark.stopTierd(daemon) }
             let socket = directory + "/control.sock"
             let deadline = Date().addingTimeInterval(900)
             while ControlProbe.health(socketPath: socket).map({ $0.kernelInSync && $0.throttled == count }) != true {
