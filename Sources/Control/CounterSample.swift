@@ -1,8 +1,8 @@
 /// Per-user traffic counters of the shaped classes at one instant: `counters`' answer, which
 /// `tierctl top` turns into rates by differencing two samples.
 ///
-/// Columns, not one object per user, so 50k users cost ~3 MB of JSON instead of ~8 MB and
-/// decode in one pass per column:
+/// Columns, not one object per user: the keys are written once, not once per user (measured:
+/// 1.5 MB for 50k users; an object per user would repeat ~100 bytes of keys per user):
 /// `{"taken_at":1234.5,"dump_seconds":0.08,"users":["alice","bob"],"tiers":["reduced","full"],
 ///   "down_bytes":[123,null],"down_packets":[4,null],"down_drops":[0,null],"up_bytes":[...],...}`.
 /// Index i of every column is `users[i]`; null means the user has no class in that direction
