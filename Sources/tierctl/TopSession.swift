@@ -86,9 +86,13 @@ struct TopSession {
                 }
             }
             let size = Terminal.size()
-            let status = problem.map { "tierctl top: \($0)" }
-                ?? (previous == nil ? "tierctl top  every \(Formatting.number(interval))s  (rates from the next sample)"
-                                    : "tierctl top  every \(Formatting.number(interval))s")
+            // The daemon may serve a shared sample for longer than our interval (it reuses one
+            // for 4 dump times at large sizes): say over how long the rates really are.
+            var measured = "rates from the next sample"
+            if let previous, let current {
+                measured = "rates over \(Formatting.number(((current.takenAt - previous.takenAt) * 10).rounded() / 10))s"
+            }
+            let status = problem.map { "tierctl top: \($0)" } ?? "tierctl top  every \(Formatting.number(interval))s  \(measured)"
             terminal.draw(view.frame(rows, width: size.width, height: size.height, status: status))
         }
     }

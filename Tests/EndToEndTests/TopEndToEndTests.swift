@@ -95,6 +95,7 @@ struct TopEndToEndTests {
             return Self.megabits(first[2]).map { (1.0...2.5).contains($0) } ?? false
         }
         #expect(shaped, "screen: \(tmux.screen().joined(separator: "\n"))")
+        #expect(tmux.screen().first?.hasPrefix("tierctl top  every 1s  rates over ") == true, "\(tmux.screen().first ?? "")")
         #expect(rows.map { $0[0] }.sorted() == ["alice", "bob", "carol"])
         #expect(tmux.screen().allSatisfy { $0.count <= 160 })
 
