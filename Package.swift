@@ -83,7 +83,8 @@ let package = Package(
         .executableTarget(
             name: "tierd",
             dependencies: [
-                "TierDaemon",
+                // Control: `--check --plan` asks the running daemon as tierctl does.
+                "TierDaemon", "Control",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "tierd-bench",
             dependencies: [
-                "TierDaemon", "TrafficControl", "Scoring", "FeedParsing", "Feed", "CPacketGen",
+                "TierDaemon", "TrafficControl", "Scoring", "FeedParsing", "Feed", "CPacketGen", "Control",
                 // The classifier object's bytes, for the floor's `bpftool prog loadall`.
                 "CTierdBPF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

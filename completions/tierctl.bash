@@ -184,13 +184,13 @@ _tierctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|explain|override|clear|push|reload|metrics|health|help)
+    status|explain|override|clear|push|reload|plan|top|metrics|health|help)
         # Offer subcommand argument completions
         "_tierctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status explain override clear push reload metrics health help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status explain override clear push reload plan top metrics health help' -- "${cur}"))
         ;;
     esac
 }
@@ -265,6 +265,48 @@ _tierctl_reload() {
     repeating_options=()
     non_repeating_options=()
     __tierctl_offer_flags_options 0
+}
+
+_tierctl_plan() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --users)
+    __tierctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        __tierctl_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--users')
+        __tierctl_add_completions -o plusdirs -fX '!*.@(csv)'
+        return
+        ;;
+    esac
+}
+
+_tierctl_top() {
+    repeating_flags=()
+    non_repeating_flags=(--once --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--interval --sort --tier)
+    __tierctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--interval')
+        return
+        ;;
+    '--sort')
+        __tierctl_add_completions -W 'download'$'\n''upload'$'\n''drops'$'\n''name'$'\n''tier'
+        return
+        ;;
+    '--tier')
+        return
+        ;;
+    esac
 }
 
 _tierctl_metrics() {

@@ -25,10 +25,11 @@ struct ConnectionAcceptor: Sendable {
                 counters.count(refusal)
                 try pipeline.addHandler(ConnectionRefuser(line: ControlServer.encode(refusal.reply)))
                 return .refused
-            case .success(let (ticket, peer)):
+            case .success(let (ticket, peer, admin)):
                 counters.count { $0.connections += 1 }
                 channel.closeFuture.whenComplete { [admission] _ in admission.release(ticket) }
-                try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: limits.maximumRequestBytes)))
+                let maximumLine = admin ? limits.maximumAdminRequestBytes : limits.maximumRequestBytes
+                try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLine)))
                 try pipeline.addHandler(RequestDeadlineHandler(
                     firstRequest: limits.requestTimeout.timeAmount, idle: limits.idleTimeout.timeAmount, counters: counters))
                 return .admitted(try NIOAsyncChannel(wrappingChannelSynchronously: channel), peer: peer)
@@ -57,12 +58,13 @@ struct ConnectionAcceptor: Sendable {
 
     private func admit(
         _ identified: Result<PeerCredentials, PeerCredentialsError>
-    ) -> Result<(ConnectionAdmission.Ticket, PeerCredentials), ConnectionRefusal> {
+    ) -> Result<(ConnectionAdmission.Ticket, PeerCredentials, admin: Bool), ConnectionRefusal> {
         switch identified {
         case .failure(let error):
             return .failure(.unidentified(error))
         case .success(let peer):
-            return admission.admit(uid: peer.uid, isAdmin: isAdmin(peer)).map { ($0, peer) }
+            let admin = isAdmin(peer)
+            return admission.admit(uid: peer.uid, isAdmin: admin).map { ($0, peer, admin) }
         }
     }
 }

@@ -17,7 +17,8 @@ import Darwin
 ///   is that uid;
 /// - such a uid asking `status` without a user gets the list restricted to its own users
 ///   (a user who owns nothing gets `forbidden`, which tells them more than an empty list);
-/// - everything else (including `health` and `metrics`, which reveal aggregate state) is
+/// - everything else (including `health`, `metrics`, `plan` and `counters`, which reveal
+///   aggregate state or other users' traffic) is
 ///   refused with `forbidden`.
 ///
 /// The decision for a user the peer does not own is `forbidden` whether or not that user
@@ -109,7 +110,7 @@ public struct ControlAuthorizer: Sendable {
             }
             if request.command == .status && !owned.isEmpty { return .restricted(to: owned) }
             return forbidden(request, peer, "no user maps to your account")
-        case .override, .clear, .reload, .metrics, .health:
+        case .override, .clear, .reload, .metrics, .health, .plan, .counters:
             return forbidden(request, peer, "needs root or the admin group")
         }
     }

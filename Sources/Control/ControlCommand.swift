@@ -7,4 +7,8 @@ public enum ControlCommand: String, Sendable, Hashable, Codable, CaseIterable {
     case reload
     case metrics
     case health
+    /// What a reload of the given config and users file would do, without doing it (admin).
+    case plan
+    /// Per-user traffic counters of the shaped classes, for `tierctl top` (admin).
+    case counters
 }

@@ -37,3 +37,18 @@ public struct ControlErrorCode: RawRepresentable, Sendable, Hashable, Codable, C
     /// Anything else that went wrong inside the daemon.
     public static let `internal` = ControlErrorCode(rawValue: "internal")
 }
+
+extension ControlErrorCode {
+    /// The sysexits code a client exits with for this error reply (tierctl, `tierd --check
+    /// --plan`). `busy` (the connection limits refused us) is 69, like an unreachable daemon:
+    /// try again later.
+    public var exitCode: Int32 {
+        switch self {
+        case .forbidden: 77
+        case .configError: 78
+        case .badRequest: 64
+        case .busy: 69
+        default: 1
+        }
+    }
+}

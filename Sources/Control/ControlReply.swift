@@ -9,7 +9,10 @@ import Foundation
 /// | `explanation` | `{"ok":true,"explanation":{...}}` | `explain USER` (free-form object) |
 /// | `health` | `{"ok":true,"health":{...}}` | `health` |
 /// | `metrics` | `{"ok":true,"metrics":"<prometheus text>"}` | `metrics` |
-/// | `done` | `{"ok":true}` | `override`, `clear`, `reload` when there is nothing more to say |
+/// | `plan` | `{"ok":true,"plan":{...}}` | `plan` (`ReloadReport`: what a reload would do) |
+/// | `reloaded` | `{"ok":true,"reload":{...}}` | `reload` (`ReloadReport`: what it did) |
+/// | `counters` | `{"ok":true,"counters":{...}}` | `counters` (`CounterSample`) |
+/// | `done` | `{"ok":true}` | `override`, `clear` when there is nothing more to say; `reload` of an older daemon |
 /// | `failure` | `{"ok":false,"error":{"code":"...","message":"...","details":[...]}}` | any |
 ///
 /// A single user's status is under `status` (not `user`) so that `user` keeps meaning a
@@ -21,11 +24,14 @@ public enum ControlReply: Sendable, Hashable, Codable {
     case explanation(JSONValue)
     case health(HealthReport)
     case metrics(String)
+    case plan(ReloadReport)
+    case reloaded(ReloadReport)
+    case counters(CounterSample)
     case done
     case failure(ControlError)
 
     enum CodingKeys: String, CodingKey {
-        case ok, users, status, explanation, health, metrics, error
+        case ok, users, status, explanation, health, metrics, plan, reload, counters, error
     }
 
     /// An error reply.
@@ -54,6 +60,12 @@ public enum ControlReply: Sendable, Hashable, Codable {
             self = .health(health)
         } else if let metrics = try container.decodeIfPresent(String.self, forKey: .metrics) {
             self = .metrics(metrics)
+        } else if let plan = try container.decodeIfPresent(ReloadReport.self, forKey: .plan) {
+            self = .plan(plan)
+        } else if let report = try container.decodeIfPresent(ReloadReport.self, forKey: .reload) {
+            self = .reloaded(report)
+        } else if let sample = try container.decodeIfPresent(CounterSample.self, forKey: .counters) {
+            self = .counters(sample)
         } else {
             self = .done
         }
@@ -68,6 +80,9 @@ public enum ControlReply: Sendable, Hashable, Codable {
         case .explanation(let explanation): try container.encode(explanation, forKey: .explanation)
         case .health(let health): try container.encode(health, forKey: .health)
         case .metrics(let text): try container.encode(text, forKey: .metrics)
+        case .plan(let plan): try container.encode(plan, forKey: .plan)
+        case .reloaded(let report): try container.encode(report, forKey: .reload)
+        case .counters(let sample): try container.encode(sample, forKey: .counters)
         case .done: break
         case .failure(let error): try container.encode(error, forKey: .error)
         }

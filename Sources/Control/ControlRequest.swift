@@ -15,20 +15,27 @@ public struct ControlRequest: Sendable, Hashable, Codable {
     public var duration: String?
     /// Free text recorded with an override in the audit log.
     public var reason: String?
+    /// For `plan`: the candidate config and, optionally, users file, by content. The client
+    /// reads them and sends their text because the daemon, under systemd's sandboxing, may
+    /// not be able to read an operator's files. See `PlanInput`.
+    public var plan: PlanInput?
 
     enum CodingKeys: String, CodingKey {
         case command = "cmd"
         case user, tier
         case duration = "for"
         case reason
+        case plan
     }
 
-    public init(command: ControlCommand, user: String? = nil, tier: String? = nil, duration: String? = nil, reason: String? = nil) {
+    public init(command: ControlCommand, user: String? = nil, tier: String? = nil, duration: String? = nil, reason: String? = nil,
+                plan: PlanInput? = nil) {
         self.command = command
         self.user = user
         self.tier = tier
         self.duration = duration
         self.reason = reason
+        self.plan = plan
     }
 
     public static func status(user: String? = nil) -> ControlRequest { .init(command: .status, user: user) }
@@ -40,6 +47,8 @@ public struct ControlRequest: Sendable, Hashable, Codable {
     public static let reload = ControlRequest(command: .reload)
     public static let metrics = ControlRequest(command: .metrics)
     public static let health = ControlRequest(command: .health)
+    public static func plan(_ input: PlanInput) -> ControlRequest { .init(command: .plan, plan: input) }
+    public static let counters = ControlRequest(command: .counters)
 
     /// Checks that the fields the command needs are present and non-empty.
     /// - Throws: a `bad_request` `ControlError` naming the missing field.
@@ -57,7 +66,10 @@ public struct ControlRequest: Sendable, Hashable, Codable {
             try require(tier, "tier")
         case .status:
             if let user, user.isEmpty { throw ControlError(code: .badRequest, message: "status: empty \"user\"") }
-        case .reload, .metrics, .health:
+        case .plan:
+            guard let plan else { throw ControlError(code: .badRequest, message: "plan needs \"plan\" (the config to plan for)") }
+            try plan.validate()
+        case .reload, .metrics, .health, .counters:
             break
         }
     }

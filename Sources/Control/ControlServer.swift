@@ -23,7 +23,7 @@ import Musl
 ///   little and never delays root.
 /// - Requests are validated first (`ControlRequest.validate()`); malformed ones get
 ///   `bad_request` without reaching the handler. A line over `limits.maximumRequestBytes`
-///   gets `bad_request` and the connection is closed.
+///   (`maximumAdminRequestBytes` from an admin peer) gets `bad_request` and the connection is closed.
 /// - A client that connects and does not send a complete request within
 ///   `limits.requestTimeout` (or within `limits.idleTimeout` after a reply) is dropped.
 /// - The socket file is chmod'ed to `mode` right after bind (the umask would otherwise

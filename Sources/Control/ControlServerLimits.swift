@@ -9,6 +9,9 @@ public struct ControlServerLimits: Sendable, Hashable {
     /// Longest request line accepted; a longer one gets a `bad_request` reply and the
     /// connection is closed.
     public var maximumRequestBytes: Int
+    /// Longest request line accepted from root and the admin group: larger, because `plan`
+    /// carries a config and a users file (`PlanInput.maximumFileBytes` each, JSON-escaped).
+    public var maximumAdminRequestBytes: Int
     /// Connections one non-admin uid may hold at once. The socket is world-connectable, so
     /// without this one account could hold every slot.
     public var maximumConnectionsPerUser: Int
@@ -30,6 +33,7 @@ public struct ControlServerLimits: Sendable, Hashable {
 
     public init(
         maximumRequestBytes: Int = 64 * 1024,
+        maximumAdminRequestBytes: Int = 20 << 20,
         maximumConnectionsPerUser: Int = 8,
         maximumConnections: Int = 64,
         maximumAdminConnections: Int = 128,
@@ -38,6 +42,7 @@ public struct ControlServerLimits: Sendable, Hashable {
         backlog: Int32 = 1024
     ) {
         self.maximumRequestBytes = maximumRequestBytes
+        self.maximumAdminRequestBytes = maximumAdminRequestBytes
         self.maximumConnectionsPerUser = maximumConnectionsPerUser
         self.maximumConnections = maximumConnections
         self.maximumAdminConnections = maximumAdminConnections

@@ -242,9 +242,37 @@ public final class Shaper {
     public func converge(to desired: [ShapedUser]) throws -> ConvergeReport {
         engines = nil
         if try !prepared || !fixedPartIntact() { try prepare() }
+        let (built, plans) = try plan(desired)
+        preparedQdiscs = nil
+        return execute(plans, engines: built)
+    }
+
+    /// What `converge(to: desired)` would send now, planned by the same engines from the same
+    /// reads, and nothing sent: `tierctl plan`'s kernel half. The counts are the ones the
+    /// converge would report (`DirectionPlan.count`), the operations the requests in the
+    /// order they would go, at most `operationLimit` of them listed.
+    /// Throws when the state cannot be read, or before tierd's tree was prepared.
+    public func dryRun(to desired: [ShapedUser], operationLimit: Int = ShaperDryRun.operationLimit) throws -> ShaperDryRun {
+        guard prepared else {
+            throw TrafficControlError(operation: "plan", object: configuration.interface, reason: "tierd's tree is not prepared yet")
+        }
+        let (engines, plans) = try plan(desired)
+        var report = ConvergeReport()
+        var operations: [String] = []
+        var total = 0
+        for (engine, plan) in zip(engines, plans) {
+            plan.count(into: &report)
+            report.errors += plan.errors
+            operations += plan.operationLines(limit: operationLimit - operations.count, device: engine.device.name)
+            total += plan.operationCount
+        }
+        return ShaperDryRun(report: report, operations: operations, operationsOmitted: total - operations.count)
+    }
+
+    /// Reads both trees and the maps and plans the difference to `desired`, per direction.
+    private func plan(_ desired: [ShapedUser]) throws -> (engines: [DirectionEngine], plans: [DirectionPlan]) {
         let devices = [try interface(), try ifb()]
         let qdiscs = try preparedQdiscs ?? reader.qdiscsByDevice()
-        preparedQdiscs = nil
         let sides: [KeySide] = [.destination, .source]
         let rates: [KeyPath<ShapedUser, UInt64?>] = [\.download, \.upload]
         var built: [DirectionEngine] = []
@@ -262,7 +290,7 @@ public final class Shaper {
             plans.append(plan)
         }
         deviceIndexes = Set(devices.map(\.ifindex))
-        return execute(plans, engines: built)
+        return (built, plans)
     }
 
     /// Whether the IFB, the roots and the classifier are as `prepare` leaves them (three small
@@ -402,6 +430,12 @@ public final class Shaper {
             upload = DirectionState(device: configuration.ifb, qdiscs: [], classes: [], filters: [], entries: [:])
         }
         return KernelState(download: download, upload: upload, hooks: hooks, ingressQdiscKind: ingressKind)
+    }
+
+    /// The class handle of each shaped user, per direction (download, upload), as of the last
+    /// pass: what a `ClassCounterReader`'s statistics are looked up by.
+    public var classAssignments: [[String: UInt32]] {
+        engines.map { $0.map(\.classOf) } ?? assignments
     }
 
     /// Class statistics per user id (users of the last pass), per direction.

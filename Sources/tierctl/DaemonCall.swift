@@ -28,17 +28,8 @@ enum DaemonCall {
         return response.reply
     }
 
-    /// sysexits code for a daemon error code. `busy` (the connection limits refused us) is
-    /// 69, like an unreachable daemon: try again later.
-    static func exitCode(for code: ControlErrorCode) -> Int32 {
-        switch code {
-        case .forbidden: 77
-        case .configError: 78
-        case .badRequest: 64
-        case .busy: 69
-        default: 1
-        }
-    }
+    /// sysexits code for a daemon error code (`ControlErrorCode.exitCode`).
+    static func exitCode(for code: ControlErrorCode) -> Int32 { code.exitCode }
 
     /// Ends the command when the daemon answered with a reply shape the command cannot use.
     static func unexpected(_ reply: ControlReply, for command: ControlCommand) -> ExitCode {

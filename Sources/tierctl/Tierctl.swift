@@ -4,8 +4,8 @@ import Control
 /// `tierctl [--socket PATH] COMMAND`: the operator's client for tierd's control socket.
 ///
 /// One file per subcommand (as WireGuard's `wg`). Exit codes follow sysexits, as the
-/// contract says: 0 ok, 1 failure, 64 usage, 69 daemon unreachable, 77 permission
-/// denied, 78 config error.
+/// contract says: 0 ok, 1 failure, 64 usage, 66 input file unreadable (plan), 69 daemon
+/// unreachable, 77 permission denied, 78 config error.
 @main
 struct Tierctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,13 +15,14 @@ struct Tierctl: AsyncParsableCommand {
             Talks to tierd over its control socket (JSON Lines). Read commands print a table by \
             default and the daemon's JSON reply with --json.
 
-            Exit status: 0 ok, 1 failure, 64 usage error, 69 daemon unreachable or busy, \
-            77 permission denied, 78 configuration error (reload refused).
+            Exit status: 0 ok, 1 failure, 64 usage error, 66 an input file could not be read \
+            (plan), 69 daemon unreachable or busy, 77 permission denied, 78 configuration \
+            error (reload or plan refused).
             """,
         version: "0.1.0",
         subcommands: [
             StatusCommand.self, ExplainCommand.self, OverrideCommand.self, ClearCommand.self,
-            PushCommand.self, ReloadCommand.self, MetricsCommand.self, HealthCommand.self,
+            PushCommand.self, ReloadCommand.self, PlanCommand.self, TopCommand.self, MetricsCommand.self, HealthCommand.self,
         ]
     )
 

@@ -97,20 +97,9 @@ enum ColdStartBenchmark {
             try writeFiles(directory: directory, namespace: namespace, users: users)
             Thread.sleep(forTimeInterval: 0.5)  // settle: the previous tree is still being freed
 
-            let daemon = Process()
-            daemon.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            daemon.arguments = ["ip", "netns", "exec", namespace.name, executable, "--config", directory + "/tierd.toml"]
-            let devNull = FileHandle(forWritingAtPath: "/dev/null")
-            daemon.standardOutput = devNull
-            daemon.standardError = devNull
             let started = ContinuousClock.now
-            try daemon.run()
-            NamespaceRegistry.addChild(daemon.processIdentifier)
-            defer {
-                if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM) }
-                daemon.waitUntilExit()
-                NamespaceRegistry.removeChild(daemon.processIdentifier)
-            }
+            let daemon = try startTierd(executable, in: namespace, directory: directory)
+            defer { stopTierd(daemon) }
             let socket = directory + "/control.sock"
             var timedOut = false
             while true {
@@ -126,6 +115,25 @@ enum ColdStartBenchmark {
         }
     }
 
+    /// The release tierd on `directory/tierd.toml` inside the namespace, output discarded,
+    /// registered for the benchmark's signal cleanup; `stopTierd` ends it.
+    static func startTierd(_ executable: String, in namespace: BenchNamespace, directory: String) throws -> Process {
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        daemon.arguments = ["ip", "netns", "exec", namespace.name, executable, "--config", directory + "/tierd.toml"]
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        NamespaceRegistry.addChild(daemon.processIdentifier)
+        return daemon
+    }
+
+    static func stopTierd(_ daemon: Process) {
+        if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM) }
+        daemon.waitUntilExit()
+        NamespaceRegistry.removeChild(daemon.processIdentifier)
+    }
+
     /// The kernel floor of the same tree (both directions, ready classes): tierd's own plan
     /// through `tc -batch` and `bpftool` (`ColdBuildFloor`).
     private static func timeFloor(users: [BenchUser], leafKind: String, rates: (UInt64, UInt64)) throws -> (seconds: Double, classes: Int) {
@@ -138,7 +146,7 @@ enum ColdStartBenchmark {
         }
     }
 
-    private static func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
@@ -146,7 +154,7 @@ enum ColdStartBenchmark {
 
     /// Config (file feed, no decay/hysteresis/dwell: each score maps straight to its tier),
     /// users file, and the feed backlog: every user scored into "reduced" (`KernelBenchmark.tierA`).
-    private static func writeFiles(directory: String, namespace: BenchNamespace, users: [BenchUser]) throws {
+    static func writeFiles(directory: String, namespace: BenchNamespace, users: [BenchUser]) throws {
         try BenchDaemonConfig.text(directory: directory, namespace: namespace, reducedDownload: "\(KernelBenchmark.tierA.0)bit",
                                    reducedUpload: "\(KernelBenchmark.tierA.1)bit")
             .write(toFile: directory + "/tierd.toml", atomically: true, encoding: .utf8)
@@ -186,12 +194,12 @@ enum ColdStartBenchmark {
         return counts.max { $0.value < $1.value }?.key ?? "pfifo"
     }
 
-    private static func defaultTierdPath() -> String {
+    static func defaultTierdPath() -> String {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("tierd").path
     }
 
-    private static func makeDirectory() throws -> String {
+    static func makeDirectory() throws -> String {
         var template = Array("/tmp/tierd-bench-coldstart-XXXXXX".utf8CString)
         guard let path = mkdtemp(&template) else { throw BenchFailure("mkdtemp failed: errno \(errno)") }
         return String(cString: path)

@@ -8,6 +8,6 @@ struct TierdBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tierd-bench",
         abstract: "Benchmark tierd's kernel programming, data plane, scoring core and feed against the alternatives.",
-        subcommands: [BenchRunCommand.self, ScaleCommand.self, DataplaneCommand.self, RSSCommand.self],
+        subcommands: [BenchRunCommand.self, ScaleCommand.self, DataplaneCommand.self, OperatorCommand.self, RSSCommand.self],
         defaultSubcommand: BenchRunCommand.self)
 }

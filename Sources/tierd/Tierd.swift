@@ -17,10 +17,18 @@ struct Tierd: AsyncParsableCommand {
     @Flag(name: .long, help: "Validate the configuration and users file, print every error with file:line, and exit.")
     var check = false
 
+    @Flag(name: .long, help: "With --check: also ask the running tierd what a reload of these files would change (as tierctl plan).")
+    var plan = false
+
+    func validate() throws {
+        if plan && !check { throw ValidationError("--plan goes with --check") }
+    }
+
     func run() async throws {
         if check {
             let result = ConfigCheck.run(configPath: config)
             print(result.output, terminator: result.output.hasSuffix("\n") ? "" : "\n")
+            if plan && result.exitCode == 0 { throw ExitCode(await CheckPlan.run(configPath: config)) }
             throw ExitCode(result.exitCode)
         }
         LoggingSystem.bootstrap { JournalLogHandler(label: $0) }

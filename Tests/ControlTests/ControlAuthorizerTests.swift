@@ -20,6 +20,7 @@ import Testing
     static let everyRequest: [ControlRequest] = [
         .status(), .status(user: "alice"), .status(user: "bob"), .explain(user: "alice"), .explain(user: "bob"),
         .override(user: "alice", tier: "full"), .clear(user: "alice"), .reload, .metrics, .health,
+        .plan(PlanInput(config: .init(path: "/etc/tierd/tierd.toml", text: ""))), .counters,
     ]
 
     @Test(arguments: [root, adminByPrimaryGroup, adminBySupplementaryGroup])
@@ -38,6 +39,7 @@ import Testing
             (.status(user: "bob"), false), (.explain(user: "bob"), false), (.status(user: "ghost"), false),
             (.override(user: "alice", tier: "full"), false), (.clear(user: "alice"), false),
             (.reload, false), (.metrics, false), (.health, false),
+            (.plan(PlanInput(config: .init(path: "/home/alice/t.toml", text: ""))), false), (.counters, false),
         ]
         for (request, allowed) in expected {
             let decision = Self.authorizer.authorize(request, from: peer)

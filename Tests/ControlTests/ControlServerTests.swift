@@ -52,7 +52,7 @@ import Glibc
     }
 
     @Test func rejectsAnOversizeRequestAndCloses() async throws {
-        let server = try await TestServer(limits: .init(maximumRequestBytes: 1024))
+        let server = try await TestServer(limits: .init(maximumRequestBytes: 1024), isAdmin: { _ in false })
         let socket = try RawUnixSocket(connectingTo: server.path)
         socket.send(Array(repeating: UInt8(ascii: "x"), count: 4096))
         let (data, eof) = await socket.readToEnd(timeout: .seconds(5))
@@ -60,6 +60,22 @@ import Glibc
         let reply = try ControlWire.decode(ControlReply.self, from: String(decoding: data, as: UTF8.self))
         #expect(reply == .error(.badRequest, "request longer than 1024 bytes"))
         await server.finish()
+    }
+
+    /// `plan` carries whole files: admins get the larger limit, everybody else the small one.
+    @Test func adminsMayRequestMoreThanTheDefaultLimit() async throws {
+        let limits = ControlServerLimits(maximumRequestBytes: 1024, maximumAdminRequestBytes: 8192)
+        let request = ControlRequest.plan(PlanInput(config: .init(path: "/tmp/new.toml", text: String(repeating: "#", count: 4000))))
+        for (admin, expected) in [(true, "tiers: 2 users would move"), (false, "bad_request")] {
+            let server = try await TestServer(limits: limits, isAdmin: { _ in admin })
+            let reply = try await server.client.send(request).reply
+            switch reply {
+            case .plan(let plan): #expect(admin && ReloadReportText.render(plan, planned: true).hasPrefix(expected))
+            case .failure(let error): #expect(!admin && error.code.rawValue == expected && error.message == "request longer than 1024 bytes")
+            default: Issue.record("unexpected reply \(reply)")
+            }
+            await server.finish()
+        }
     }
 
     @Test func acceptsARequestJustUnderTheLimit() async throws {
@@ -207,7 +223,7 @@ import Glibc
 
 @Suite struct ControlServerStatisticsTests {
     @Test func countsRequestsAndRefusals() async throws {
-        let server = try await TestServer(limits: .init(maximumRequestBytes: 256))
+        let server = try await TestServer(limits: .init(maximumRequestBytes: 256, maximumAdminRequestBytes: 256))
         #expect(server.server.statistics == ControlServerStatistics())
         #expect(try await server.client.send(.metrics).reply.isOK)
         #expect(try await server.client.send(.init(command: .clear)).reply == .error(.badRequest, "clear needs \"user\""))

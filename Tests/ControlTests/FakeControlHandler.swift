@@ -39,6 +39,13 @@ struct FakeControlHandler: ControlHandler {
             return .metrics("# TYPE tierd_users gauge\ntierd_users 2\n")
         case (.health, _):
             return .health(Fixtures.degraded)
+        case (.plan, _):
+            // Echoes the path it was sent, so a test sees the files travelled by content.
+            var plan = Fixtures.plan
+            plan.warnings = ["planned for \(request.plan?.config.path ?? "?") (\(request.plan?.config.text.count ?? 0) bytes)"]
+            return .plan(plan)
+        case (.counters, _):
+            return .counters(Fixtures.counters)
         case (.status, _):
             return .error(.internal, "unreachable")
         }

@@ -20,4 +20,16 @@ enum Fixtures {
     static let degraded = HealthReport(
         status: .degraded, kernelInSync: false, users: 2, throttled: 1, lastApply: nil,
         errors: ["class 1:5 missing"], feed: .object(["socket": .object(["accepted": .integer(3)])]))
+
+    static let plan = ReloadReport(
+        moves: [TierMove(user: "alice", from: "full", to: "reduced", rule: "threshold", score: 640),
+                TierMove(user: "dave", from: "", to: "full", rule: "added", score: nil)],
+        kernel: KernelChanges(classesCreated: 2, classesChanged: 1, qdiscsCreated: 2, entriesSet: 4, entriesDeleted: 1,
+                              operations: ["change class 7200:3 (parent 7200:) on eth1", "create class 7201:1 (parent 7201:) on eth1"],
+                              operationsOmitted: 8))
+
+    static let counters = CounterSample(
+        takenAt: 100, dumpSeconds: 0.01, users: ["alice", "bob"], tiers: ["reduced", "full"],
+        download: .init(bytes: [1_000, nil], packets: [10, nil], drops: [1, nil]),
+        upload: .init(bytes: [500, nil], packets: [5, nil], drops: [0, nil]))
 }

@@ -98,6 +98,25 @@ struct TierctlBinaryTests {
         await server.finish()
     }
 
+    @Test func planSendsTheFilesAndPrintsTheReport() async throws {
+        let server = try await TestServer()
+        let directory = try TemporaryDirectory(prefix: "tierd-plan")
+        defer { directory.remove() }
+        let config = directory.path + "/new.toml"
+        try "[daemon]\nadmin_group = \"tierd\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let result = try await TierctlBinary.run(["--socket", server.path, "plan", "--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("tiers: 2 users would move\n  alice: full -> reduced (threshold, score 640)\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("warnings:\n  planned for \(config) (31 bytes)\n"), "\(result.stdout)")
+        await server.finish()
+    }
+
+    @Test func planOfAnUnreadableFileExits66WithoutAsking() async throws {
+        let result = try await TierctlBinary.run(["--socket", "/nonexistent/control.sock", "plan", "--config", "/nonexistent/new.toml"])
+        #expect(result.status == 66)
+        #expect(result.stderr == "tierctl: /nonexistent/new.toml: No such file or directory\n")
+    }
+
     @Test func badUsageExits64() async throws {
         #expect(try await TierctlBinary.run(["frobnicate"]).status == 64)
         #expect(try await TierctlBinary.run(["push", "alice"]).status == 64)

@@ -83,11 +83,16 @@ struct ControlCommandsEndToEndTests {
 
 extension DaemonFixture {
     /// `tierctl push ARGS` against this daemon's feed socket.
-    fileprivate func push(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    func push(_ arguments: [String]) throws -> (status: Int32, output: String) {
         try TestSupport.tierctl(["push"] + arguments + ["--feed-socket", feedSocket])
     }
 
-    fileprivate func tier(_ user: String) throws -> String? {
+    func tier(_ user: String) throws -> String? {
         try status(user)["tier"] as? String
+    }
+
+    /// `tc class show` on the shaped interface (download classes), as text.
+    func classes() throws -> String {
+        try net.run(net.serverNS, ["tc", "class", "show", "dev", net.serverInterface])
     }
 }

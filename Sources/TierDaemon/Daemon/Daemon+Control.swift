@@ -28,7 +28,7 @@ extension Daemon {
             return changeDurably(user, now: now) { engine in engine.clearOverride(user: user, now: now) }
         case .reload:
             switch reload(notifier: notifier) {
-            case .applied: return .done
+            case .applied(let report): return .reloaded(report)
             case .refused(let errors):
                 return .error(.configError, "configuration refused; still running the previous one", details: errors.map(\.description))
             case .notSaved(let error):
@@ -38,6 +38,12 @@ extension Daemon {
             return .metrics(renderMetrics())
         case .health:
             return .health(healthReport())
+        case .plan:
+            guard let input = request.plan else { return .error(.badRequest, "plan needs \"plan\"") }
+            return plan(input)
+        case .counters:
+            // `DaemonSockets` hands `counters` to its `CounterSampler`, which dumps off this actor.
+            return .error(.internal, "counters are answered by the control service's sampler")
         }
     }
 

@@ -15,6 +15,8 @@ public actor Daemon {
     let audit: AuditLog
     let enforcer: Enforcer
     let journal: EventJournal
+    /// Reads the class statistics for `counters` on a socket of its own, off this actor.
+    let counterReader: ClassCounterReader
     public let metrics = DaemonMetrics()
 
     public internal(set) var configuration: DaemonConfiguration
@@ -69,14 +71,14 @@ public actor Daemon {
         audit = AuditLog(directory: store.directory)
         journal = EventJournal(directory: store.directory, mark: snapshot?.journal ?? JournalMark())
         let network = configuration.network
-        let enforcer = try Enforcer(
-            configurations: network.interfaces.map {
-                ShaperConfiguration(interface: $0.name, ifb: $0.ifb, namespace: network.namespace,
-                                    takeover: network.takeover, spareClasses: network.spareClasses)
-            },
-            logger: logger)
+        let shaping = network.interfaces.map {
+            ShaperConfiguration(interface: $0.name, ifb: $0.ifb, namespace: network.namespace,
+                                takeover: network.takeover, spareClasses: network.spareClasses)
+        }
+        let enforcer = try Enforcer(configurations: shaping, logger: logger)
         enforcer.place(Self.interfaces(of: users, network: network))
         self.enforcer = enforcer
+        counterReader = try ClassCounterReader(shaping)
         if let snapshot {
             engine = ScoringEngine(policy: policy, users: ids, snapshot: snapshot.scoring, now: now)
             feedPosition = snapshot.feedFilePath == configuration.feed.file ? snapshot.feedFilePosition : nil
@@ -403,10 +405,12 @@ public actor Daemon {
     /// One convergence pass. With `repairing`, nothing in tierd's state changed since the
     /// last pass, so whatever the pass had to do was drift (someone else changed the
     /// kernel, or an earlier pass failed): it is counted and logged as a repair.
-    func enforce(repairing: Bool = false) {
+    @discardableResult
+    func enforce(repairing: Bool = false) -> ConvergeReport? {
         let started = ContinuousClock.now
         let report = enforcer.converge(to: desiredShaping(), now: clock())
         account(report, started: started, repairing: repairing)
+        return report
     }
 
     /// Makes the kernel follow tier changes by touching only the users they concern (the

@@ -45,12 +45,21 @@ public final class Enforcer {
     /// user whose interface changed: its classes and map entries leave the old interface's
     /// trees (it is no longer wanted there) and are created on the new one's.
     public func place(_ interfaceOf: [String: String]) {
+        placement = placementIndex(interfaceOf)
+    }
+
+    /// user id -> index in `shapers` for user id -> interface name (unknown names: absent).
+    private func placementIndex(_ interfaceOf: [String: String]) -> [String: Int] {
         let index = Dictionary(shapers.enumerated().map { ($1.configuration.interface, $0) }, uniquingKeysWith: { first, _ in first })
-        placement = interfaceOf.compactMapValues { index[$0] }
+        return interfaceOf.compactMapValues { index[$0] }
     }
 
     /// `items` split by the shaper their user is placed on, in `shapers` order.
     private func partition<Item>(_ items: [Item], id: (Item) -> String) -> [[Item]] {
+        partition(items, by: placement, id: id)
+    }
+
+    private func partition<Item>(_ items: [Item], by placement: [String: Int], id: (Item) -> String) -> [[Item]] {
         var parts = Array(repeating: [Item](), count: shapers.count)
         for item in items { parts[placement[id(item)] ?? 0].append(item) }
         return parts
@@ -91,6 +100,21 @@ public final class Enforcer {
         let report = record(passes, now: now)
         lastFullConvergeAt = now
         return report
+    }
+
+    /// What a converge to `desired` would change on every interface, without changing
+    /// anything (`tierctl plan`). `interfaceOf` places the users as `place` would (the plan's
+    /// users file may move a user to another interface); nil keeps the current placement.
+    public func dryRun(to desired: [ShapedUser], interfaceOf: [String: String]? = nil) throws -> ShaperDryRun {
+        let placement = interfaceOf.map(placementIndex) ?? self.placement
+        var merged = ShaperDryRun(report: ConvergeReport(), operations: [], operationsOmitted: 0)
+        for (shaper, users) in zip(shapers, partition(desired, by: placement, id: \.id)) {
+            let run = try shaper.dryRun(to: users, operationLimit: ShaperDryRun.operationLimit - merged.operations.count)
+            merged.report.add(run.report)
+            merged.operations += run.operations
+            merged.operationsOmitted += run.operationsOmitted
+        }
+        return merged
     }
 
     /// Whether `apply` can work: a converge has run and nothing is pending on any interface.
@@ -176,6 +200,12 @@ public final class Enforcer {
     private static func kernelError(_ error: any Error, shaper: Shaper) -> TrafficControlError {
         error as? TrafficControlError
             ?? TrafficControlError(operation: "converge", object: shaper.configuration.interface, reason: "\(error)")
+    }
+
+    /// Each interface's (config order) class handle per user, per direction (see
+    /// `Shaper.classAssignments`), and which interface each user is on.
+    public var classAssignments: (byInterface: [[[String: UInt32]]], interfaceOf: [String: Int]) {
+        (shapers.map(\.classAssignments), placement)
     }
 
     /// Class statistics per user id, from every interface (a user is on one at a time).

@@ -19,11 +19,15 @@ struct DaemonSockets: Service {
     let control: ControlServer
     let feed: FeedSocketServer?
 
+    /// `counters` goes to the sampler, which shares one dump between clients and takes it
+    /// off the daemon's actor; everything else to the daemon.
     private struct Handler: ControlHandler {
         let daemon: Daemon
         let notifier: SystemdNotifier
+        let sampler: CounterSampler
         func handle(_ request: ControlRequest, from peer: PeerCredentials) async -> ControlReply {
-            await daemon.handle(request, notifier: notifier)
+            if request.command == .counters { return await sampler.reply() }
+            return await daemon.handle(request, notifier: notifier)
         }
     }
 
@@ -33,7 +37,8 @@ struct DaemonSockets: Service {
         let access = daemon.controlAccess
         let handler = AuthorizingControlHandler(
             authorizer: { access.authorizer },
-            inner: Handler(daemon: daemon, notifier: notifier))
+            inner: Handler(daemon: daemon, notifier: notifier, sampler: CounterSampler(
+                layout: { [daemon] in await daemon.counterLayout() }, dump: daemon.counterReader.read)))
         let control = ControlServer(path: configuration.daemon.controlSocket, handler: handler, isAdmin: { access.isAdmin($0) })
         try await control.start()
         await daemon.observeControlServer { control.statistics }

@@ -29,6 +29,25 @@ struct DirectionPlan {
     /// The netlink requests to send after.
     var afterEntries: [NetlinkRequest] { classDeletes + filterDeletes }
 
+    /// How many requests and map entry changes the plan holds.
+    var operationCount: Int { beforeEntries.count + entryChanges.count + afterEntries.count }
+
+    /// The plan's first `limit` changes, one line each in the order `Shaper` sends them:
+    /// `create class 7200:3 (parent 7200:) on eth1`, `set entry 10.0.0.11 -> 7200:3 on eth1`.
+    /// Entries are sorted by address so the same plan always reads the same.
+    func operationLines(limit: Int, device deviceName: String) -> [String] {
+        guard limit > 0 else { return [] }
+        func line(_ request: NetlinkRequest) -> String {
+            "\(request.operation.split(separator: " ").first.map(String.init) ?? request.operation) \(request.object)"
+        }
+        var lines = beforeEntries.prefix(limit).map(line)
+        for (prefix, handle) in entryChanges.sorted(by: { $0.key < $1.key }) where lines.count < limit {
+            lines.append(handle.map { "set entry \(prefix) -> \(TCHandle.text($0)) on \(deviceName)" } ?? "delete entry \(prefix) on \(deviceName)")
+        }
+        lines += afterEntries.prefix(limit - lines.count).map(line)
+        return lines
+    }
+
     func count(into report: inout ConvergeReport) {
         report.classesChanged += classChanges.count
         report.classesCreated += classCreates.count
