@@ -106,13 +106,16 @@ extension Daemon {
             addresses: record.addresses.map(\.description), rule: status.rule.rawValue)
     }
 
-    func healthReport() -> HealthReport {
-        var throttled = 0
-        for user in users {
-            if let name = engine.tier(of: user.id), let tier = tiersByName[name], tier.download != nil || tier.upload != nil {
-                throttled += 1
-            }
+    /// Users whose tier limits at least one direction (health's `throttled`, and a metric).
+    var throttledUserCount: Int {
+        users.count { user in
+            guard let name = engine.tier(of: user.id), let tier = tiersByName[name] else { return false }
+            return tier.download != nil || tier.upload != nil
         }
+    }
+
+    func healthReport() -> HealthReport {
+        let throttled = throttledUserCount
         let inSync = enforcer.inSync
         var feed: [String: JSONValue] = [
             "applied": .integer(Int64(feedStats.applied)),
@@ -155,7 +158,7 @@ extension Daemon {
             }
         }
         let traffic = sums.map { TierTraffic(tier: $0.key.tier, direction: $0.key.direction, bytes: $0.value.bytes, drops: $0.value.drops) }
-        metrics.setTierGauges(usersPerTier: perTier.filter { !$0.key.isEmpty }, traffic: traffic)
+        metrics.setTierGauges(usersPerTier: perTier.filter { !$0.key.isEmpty }, throttled: throttledUserCount, traffic: traffic)
         if let statistics = controlStatistics?() { metrics.setControlStatistics(statistics) }
         return metrics.render()
     }
