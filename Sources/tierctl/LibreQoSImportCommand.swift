@@ -60,7 +60,8 @@ struct LibreQoSImportCommand: ParsableCommand {
         if let tiersOutput { try Self.write(proposal.render(source: source), to: tiersOutput) }
         for row in result.skipped { Output.error("\(input):\(row.line): skipped: \(row.reason)") }
         let mapped = result.rowCount - result.skipped.count
-        Output.error("\(mapped) of \(result.rowCount) rows mapped: \(result.users.count) users, \(proposal.tiers.count) plans")
+        let count = { (number: Int, noun: String) in "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        Output.error("\(mapped) of \(count(result.rowCount, "row")) mapped: \(count(result.users.count, "user")), \(count(proposal.tiers.count, "plan"))")
         if !result.skipped.isEmpty { throw ExitCode(65) }
     }
 
