@@ -3,9 +3,13 @@ import PackageDescription
 
 // Layers import downward only:
 //   tierd, tierctl, tierd-bench  ->  TierDaemon  ->  TrafficControl, Feed, Scoring, Control
-//   TrafficControl -> CNetlink, CLibBPF, CTierdBPF (the only target that touches netlink and BPF)
+//   tierctl -> Control, LibreQoSImport
+//   TrafficControl -> CNetlink, CLibBPF, CTierdBPF (the only target that touches netlink and BPF),
+//                     IPAddressing (re-exported: IPPrefix is part of its API)
 //   Feed -> FeedParsing, Scoring (event types), Control (socket path rule)
-//   Scoring, Control: no project dependencies; Scoring does no I/O at all.
+//   LibreQoSImport -> ConfigSyntax, IPAddressing; TierDaemon uses both as well
+//   Scoring, Control, ConfigSyntax, IPAddressing: no project dependencies;
+//   Scoring, FeedParsing, ConfigSyntax, IPAddressing and LibreQoSImport do no I/O at all.
 let package = Package(
     name: "tierd",
     platforms: [.macOS(.v15)],
@@ -38,9 +42,18 @@ let package = Package(
         ),
         // The compiled BPF classifier (bpf/classify.bpf.c), embedded by scripts/gen-bpf.sh.
         .target(name: "CTierdBPF"),
+        // Addresses and prefixes as the users file writes them (`IPPrefix`, `PrefixKey`): pure,
+        // so the LibreQoS importer parses them by the daemon's rules without linking netlink.
+        .target(name: "IPAddressing"),
+        // The lexical rules the config and users file share with the LibreQoS importer: CSV
+        // fields, user ids, tier names.
+        .target(name: "ConfigSyntax"),
+        // ShapedDevices.csv -> users file and proposed tiers: pure (text in, text out), the
+        // untrusted-input path `tierctl import libreqos` takes and Fuzz/run.sh fuzzes.
+        .target(name: "LibreQoSImport", dependencies: ["ConfigSyntax", "IPAddressing"]),
         .target(
             name: "TrafficControl",
-            dependencies: ["CNetlink", "CLibBPF", "CTierdBPF"]
+            dependencies: ["CNetlink", "CLibBPF", "CTierdBPF", "IPAddressing"]
         ),
         // The data-plane benchmark's packet generator (AF_PACKET + sendmmsg threads): C, so the
         // send loop costs the same small, allocation-free amount under every tree it measures.
@@ -69,7 +82,7 @@ let package = Package(
         .target(
             name: "TierDaemon",
             dependencies: [
-                "TrafficControl", "Scoring", "FeedParsing", "Feed", "Control",
+                "TrafficControl", "Scoring", "FeedParsing", "Feed", "Control", "ConfigSyntax", "IPAddressing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -91,8 +104,10 @@ let package = Package(
         .executableTarget(
             name: "tierctl",
             dependencies: [
-                "Control",
+                "Control", "LibreQoSImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // plans.toml of `tierctl import libreqos`.
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(
@@ -120,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["Control", "tierctl", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Control", "tierctl", "LibreQoSImport", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "TrafficControlTests",
@@ -128,6 +143,7 @@ let package = Package(
         ),
         .testTarget(name: "TierDaemonTests", dependencies: ["TierDaemon", "Control", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Control", "TestSupport"]),
+        .testTarget(name: "LibreQoSImportTests", dependencies: ["LibreQoSImport"]),
         // The benchmark's pure parts (scoring and feed throughput), exercised small.
         .testTarget(name: "BenchTests", dependencies: ["tierd-bench"]),
     ],

@@ -184,13 +184,13 @@ _tierctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|explain|override|clear|push|reload|plan|top|metrics|health|help)
+    status|explain|override|clear|push|reload|plan|top|metrics|health|import|help)
         # Offer subcommand argument completions
         "_tierctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status explain override clear push reload plan top metrics health help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status explain override clear push reload plan top metrics health import help' -- "${cur}"))
         ;;
     esac
 }
@@ -323,6 +323,61 @@ _tierctl_health() {
     repeating_options=()
     non_repeating_options=()
     __tierctl_offer_flags_options 0
+}
+
+_tierctl_import() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tierctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    libreqos)
+        # Offer subcommand argument completions
+        "_tierctl_import_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'libreqos' -- "${cur}"))
+        ;;
+    esac
+}
+
+_tierctl_import_libreqos() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--plans --output --tiers-output)
+    __tierctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--plans')
+        __tierctl_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--output')
+        __tierctl_add_completions -f
+        return
+        ;;
+    '--tiers-output')
+        __tierctl_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __tierctl_add_completions -o plusdirs -fX '!*.@(csv)'
+        return
+        ;;
+    esac
 }
 
 _tierctl_help() {

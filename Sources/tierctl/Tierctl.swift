@@ -16,13 +16,14 @@ struct Tierctl: AsyncParsableCommand {
             default and the daemon's JSON reply with --json.
 
             Exit status: 0 ok, 1 failure, 64 usage error, 66 an input file could not be read \
-            (plan), 69 daemon unreachable or busy, 77 permission denied, 78 configuration \
-            error (reload or plan refused).
+            (plan, import), 69 daemon unreachable or busy, 77 permission denied, 78 configuration \
+            error (reload or plan refused); `import` (files only) 65 rows skipped, 73 output unwritable.
             """,
         version: "0.1.0",
         subcommands: [
             StatusCommand.self, ExplainCommand.self, OverrideCommand.self, ClearCommand.self,
             PushCommand.self, ReloadCommand.self, PlanCommand.self, TopCommand.self, MetricsCommand.self, HealthCommand.self,
+            ImportCommand.self,
         ]
     )
 

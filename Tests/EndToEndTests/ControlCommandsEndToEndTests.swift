@@ -37,6 +37,8 @@ struct ControlCommandsEndToEndTests {
         let metrics = try tierctl(run.ctl + ["metrics"])
         #expect(metrics.status == 0)
         #expect(metrics.output.contains("tierd_users{tier=\"minimal\"} 1"), "\(metrics.output)")
+        // bob alone is in a tier with rates (the others sit in the unthrottled default).
+        #expect(metrics.output.contains("tierd_users_throttled 1"), "\(metrics.output)")
         #expect(!metrics.output.contains("bob"), "metrics must not carry user ids")
 
         let audit = try String(contentsOfFile: run.dir.path + "/state/audit.jsonl", encoding: .utf8)

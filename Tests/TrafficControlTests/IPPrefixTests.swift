@@ -1,5 +1,5 @@
 import Testing
-@testable import TrafficControl
+@testable import IPAddressing
 
 @Suite("IPPrefix parsing")
 struct IPPrefixTests {

@@ -1,4 +1,5 @@
 import TrafficControl
+import ConfigSyntax
 
 /// Loads and validates the users file (CSV with header `id,addresses,unix_user`, and an
 /// optional fourth column `interface` on a gateway with several access sides).
@@ -46,20 +47,12 @@ public enum UsersFileLoader {
         let diagnostics = ConfigDiagnostics(file: path)
         var parser = RowParser(diagnostics: diagnostics, interfaces: interfaces)
         var sawHeader = false
-        // Split on scalars: Swift treats "\r\n" as one Character, so a Character split
-        // on "\n" would not separate CRLF lines.
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, scalars) in lines.enumerated() {
-            var line = Substring(String(scalars))
-            if line.hasSuffix("\r") { line = line.dropLast() }
-            if index == 0, line.first == "\u{FEFF}" { line = line.dropFirst() }
-            let content = line.drop { $0 == " " || $0 == "\t" }
-            if content.isEmpty || content.first == "#" { continue }
+        for (number, line) in CSVLines.content(of: text) {
             if !sawHeader {
                 sawHeader = true
-                guard parser.readHeader(line, line: index + 1) else { break }
+                guard parser.readHeader(line, line: number) else { break }
             } else {
-                parser.readRow(line, line: index + 1)
+                parser.readRow(line, line: number)
             }
         }
         if !sawHeader {

@@ -111,9 +111,14 @@ extension Daemon {
             interface: configuration.network.interface(of: record))
     }
 
+    /// Users whose tier limits at least one direction (health's `throttled`, and a metric).
+    var throttledUserCount: Int {
+        users.count { engine.tier(of: $0.id)?.throttles == true }
+    }
+
     func healthReport() -> HealthReport {
         let interfaces = interfaceHealth()
-        let throttled = interfaces.reduce(0) { $0 + $1.throttled }
+        let throttled = throttledUserCount
         let inSync = enforcer.inSync
         var feed: [String: JSONValue] = [
             "applied": .integer(Int64(feedStats.applied)),
@@ -172,7 +177,7 @@ extension Daemon {
             }
         }
         let traffic = sums.map { TierTraffic(tier: $0.key.tier, direction: $0.key.direction, bytes: $0.value.bytes, drops: $0.value.drops) }
-        metrics.setTierGauges(usersPerTier: engine.tierPopulation, traffic: traffic)
+        metrics.setTierGauges(usersPerTier: engine.tierPopulation, throttled: throttledUserCount, traffic: traffic)
         metrics.setInterfaceGauges(interfaceHealth())
         if let statistics = controlStatistics?() { metrics.setControlStatistics(statistics) }
         return metrics.render()

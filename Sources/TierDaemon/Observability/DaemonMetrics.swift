@@ -56,10 +56,12 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// Per-tier gauges refreshed at scrape time from the daemon's state and class counters.
-    func setTierGauges(usersPerTier: [String: Int], traffic: [TierTraffic]) {
+    func setTierGauges(usersPerTier: [String: Int], throttled: Int, traffic: [TierTraffic]) {
         for (tier, count) in usersPerTier {
             registry.makeGauge(descriptor: Self.metric("users", "Users currently in each tier."), labels: [("tier", tier)]).set(Double(count))
         }
+        registry.makeGauge(descriptor: Self.metric("users_throttled", "Users whose tier limits their download or upload."))
+            .set(Double(throttled))
         for row in traffic {
             let labels = [("tier", row.tier), ("direction", row.direction)]
             registry.makeGauge(descriptor: Self.metric("tier_bytes", "Bytes sent by the classes of users now in this tier (class counters)."), labels: labels).set(Double(row.bytes))

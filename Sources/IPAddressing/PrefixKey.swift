@@ -3,20 +3,20 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TrafficControl
 
-/// An address prefix as raw bits, so the users-file loader can test containment.
+/// An address prefix as raw bits, so the users-file loader and the LibreQoS importer can
+/// test containment and collisions by the same rules.
 ///
 /// WHY: `IPPrefix`'s public API exposes only its text, family and length, so the bits
 /// are recovered from its canonical `description` with `inet_pton`. Masking a key to a
 /// shorter length and looking that up in a dictionary finds every enclosing prefix in
 /// O(number of distinct lengths) instead of comparing all pairs.
-struct PrefixKey: Hashable {
-    let isIPv6: Bool
-    let bytes: [UInt8]
-    let length: Int
+public struct PrefixKey: Hashable, Sendable {
+    public let isIPv6: Bool
+    public let bytes: [UInt8]
+    public let length: Int
 
-    init?(_ prefix: IPPrefix) {
+    public init?(_ prefix: IPPrefix) {
         let address = prefix.description.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
         var bytes = [UInt8](repeating: 0, count: prefix.isIPv6 ? 16 : 4)
         let status = bytes.withUnsafeMutableBytes { buffer in
@@ -38,7 +38,7 @@ struct PrefixKey: Hashable {
     /// For an IPv4-mapped IPv6 prefix (`::ffff:a.b.c.d`, length 96 or more), the IPv4
     /// prefix it stands for; nil for any other prefix. The loader files a mapped address
     /// under this key, so it collides with the same IPv4 address of another user.
-    var ipv4Equivalent: PrefixKey? {
+    public var ipv4Equivalent: PrefixKey? {
         guard isIPv6, length >= 96, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF else {
             return nil
         }
@@ -46,7 +46,7 @@ struct PrefixKey: Hashable {
     }
 
     /// The prefix as an operator writes it: the address, and `/length` unless it is a host.
-    var text: String {
+    public var text: String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let address = bytes.withUnsafeBytes { raw in
             buffer.withUnsafeMutableBufferPointer { out in
@@ -58,10 +58,10 @@ struct PrefixKey: Hashable {
     }
 
     /// Covers every address of its family (`0.0.0.0/0`, `::/0`).
-    var coversEverything: Bool { length == 0 }
+    public var coversEverything: Bool { length == 0 }
 
     /// The enclosing prefix of `length` bits (which must not exceed this one's).
-    func truncated(to length: Int) -> PrefixKey {
+    public func truncated(to length: Int) -> PrefixKey {
         PrefixKey(isIPv6: isIPv6, bytes: bytes, length: length)
     }
 }

@@ -1,17 +1,18 @@
-/// Splits one users-file line into fields.
+/// Splits one CSV line into fields: the users file's grammar, shared with the LibreQoS
+/// importer (ShapedDevices.csv quotes its address lists the same way).
 ///
 /// DECISION: RFC 4180 quoting is supported within a line (`"a ""b""",c`), because
 /// spreadsheets quote fields on export; quoted newlines are not (a record is one line,
 /// so every error has a single line number). Unquoted fields are trimmed of spaces and
 /// tabs; quoted ones are kept verbatim. No CSV package is mirrored here, and this is
 /// the whole grammar the users file needs.
-enum CSVFieldSplitter {
-    enum Failure: Error, Equatable {
+public enum CSVFieldSplitter {
+    public enum Failure: Error, Equatable {
         case unterminatedQuote(field: Int)
         case textAfterQuote(field: Int)
     }
 
-    static func split(_ line: Substring) -> Result<[String], Failure> {
+    public static func split(_ line: Substring) -> Result<[String], Failure> {
         var fields: [String] = []
         var characters = line[...]
         while true {
@@ -43,14 +44,15 @@ enum CSVFieldSplitter {
                 characters = characters.dropFirst()
             } else {
                 let end = characters.firstIndex(of: ",") ?? characters.endIndex
-                fields.append(trim(characters[..<end]))
+                fields.append(trimmed(characters[..<end]))
                 guard end < characters.endIndex else { return .success(fields) }
                 characters = characters[characters.index(after: end)...]
             }
         }
     }
 
-    private static func trim(_ text: Substring) -> String {
+    /// `text` without leading and trailing spaces and tabs (what unquoted fields get).
+    public static func trimmed(_ text: Substring) -> String {
         String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }
