@@ -45,6 +45,11 @@ public actor Daemon {
     var nextPersistenceCheck: Double = 0
     var persistence = PersistenceHealth()
     public let startedAt: Double
+    /// Where the classifier is pinned so that a restart adopts it without CAP_SYS_ADMIN. The
+    /// systemd unit binds /sys/fs/bpf/tierd here (BindPaths=): the daemon's user cannot walk
+    /// through /sys/fs/bpf itself (mode 0700). Not a bpffs (tierd run by hand, or tests):
+    /// no pins, and adoption by id, which root can.
+    static let bpfPinDirectory = "/run/tierd/bpf"
 
     /// Loads persisted state and opens netlink; does not touch the kernel yet (see `start`).
     public init(
@@ -74,7 +79,7 @@ public actor Daemon {
             configuration: ShaperConfiguration(
                 interface: configuration.network.interface, ifb: configuration.network.ifb,
                 namespace: configuration.network.namespace, takeover: configuration.network.takeover,
-                spareClasses: configuration.network.spareClasses),
+                spareClasses: configuration.network.spareClasses, pinDirectory: Self.bpfPinDirectory),
             logger: logger)
         if let snapshot {
             engine = ScoringEngine(policy: policy, users: ids, snapshot: snapshot.scoring, now: now)

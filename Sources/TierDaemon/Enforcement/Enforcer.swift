@@ -23,6 +23,10 @@ public final class Enforcer {
     /// Creates or adopts tierd's trees; throws when the device is missing or foreign.
     public func prepare() throws {
         try shaper.prepare()
+        logger.info("classifier ready", metadata: ["classifier": "\(shaper.classifierOrigin?.rawValue ?? "none")"])
+        for error in shaper.pinErrors {
+            logger.warning("classifier not pinned; a restart without CAP_SYS_ADMIN will load a new one", metadata: ["error": "\(error)"])
+        }
     }
 
     public var inSync: Bool { lastReport != nil && pendingErrors.isEmpty }
