@@ -5,31 +5,25 @@ import Glibc
 /// and unmounting it (`remove()`, also run on deinit) drops every pin left in it. Needs root.
 public final class PrivateBPFFilesystem: @unchecked Sendable {
     private let directory: TemporaryDirectory
-    private var mounted = false
+    private let mount: TestMount
 
     public var path: String { directory.path }
 
     public init() throws {
         directory = try TemporaryDirectory(prefix: "tierdt-bpffs")
         do {
-            try CommandRunner.run(["mount", "-t", "bpf", "tierdt-bpffs", directory.path])
+            mount = try TestMount(type: "bpf", source: "tierdt-bpffs", on: directory.path)
         } catch {
             directory.remove()
             throw error
         }
-        mounted = true
     }
 
     deinit { remove() }
 
     /// Unmounts (lazily, should something still hold it open) and removes the directory.
     public func remove() {
-        if mounted {
-            if (try? CommandRunner.run(["umount", path])) == nil {
-                _ = try? CommandRunner.run(["umount", "-l", path])
-            }
-            mounted = false
-        }
+        mount.unmount()
         directory.remove()
     }
 
