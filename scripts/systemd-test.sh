@@ -179,8 +179,10 @@ before_reload=$(class_of_alice 20Mbit)
 [ "$(echo "$before_reload" | grep -c .)" = 1 ] || fail "expected one 20Mbit class for alice: $(in_ct tc class show dev eth1)"
 handle=$(echo "$before_reload" | awk '{print $3}')
 in_sub iperf3 -s -1 -D -B 10.0.0.11 >/dev/null
-sleep 0.5
-mbit=$(in_ct iperf3 -c 10.0.0.11 -t 3 -J | sed -n 's/.*"bits_per_second":[[:space:]]*\([0-9.e+]*\).*/\1/p' | tail -1 | awk '{printf "%.1f", $1 / 1e6}')
+for _ in $(seq 1 40); do in_sub ss -Hltn 'sport = :5201' | grep -q . && break; sleep 0.25; done
+iperf=$(in_ct iperf3 -c 10.0.0.11 -t 3 -J) || fail "iperf3 to alice failed: $iperf"
+# The last bits_per_second of the JSON is the receiver's sum.
+mbit=$(echo "$iperf" | sed -n 's/.*"bits_per_second":[[:space:]]*\([0-9.e+]*\).*/\1/p' | tail -1 | awk '{printf "%.1f", $1 / 1e6}')
 awk -v m="$mbit" 'BEGIN { exit !(m > 14 && m < 22) }' || fail "download to alice at $mbit Mbit/s, expected about 20 (tier reduced)"
 say "shaping: alice in class $handle at 20Mbit; iperf3 download measured $mbit Mbit/s"
 
