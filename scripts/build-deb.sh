@@ -28,9 +28,11 @@ work=$(mktemp -d /tmp/tierd-deb.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export TMPDIR="$work/tmp"
 mkdir -p "$TMPDIR"
-swift build -c release --static-swift-stdlib --product tierd
-swift build -c release --static-swift-stdlib --product tierctl
-bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
+# -z now: full RELRO, as Debian's hardening flags ask (lintian: hardening-no-bindnow).
+flags=(-c release --static-swift-stdlib -Xlinker -z -Xlinker now)
+swift build "${flags[@]}" --product tierd
+swift build "${flags[@]}" --product tierctl
+bin=$(swift build "${flags[@]}" --show-bin-path)
 
 reported=$("$bin/tierctl" --version)
 if [ "$reported" != "$version" ]; then
