@@ -17,3 +17,18 @@ swift build --build-tests
 # occupy the 2-core machine's cooperative threads, starving the async tests' timers and
 # disturbing iperf3 measurements. Serial, the suite takes about 2.5 minutes.
 swift test --skip-build --no-parallel "$@"
+# The whole suite (no filter) ends with the Debian package under a real systemd: build-deb.sh
+# (lintian must pass) and scripts/systemd-test.sh (docs/operations.md, "The systemd test").
+# Skipped with TIERD_SYSTEMD_TEST=0, or when the tools are missing (.ci/run installs them).
+if [ "$#" -eq 0 ] && [ "${TIERD_SYSTEMD_TEST:-1}" != 0 ]; then
+  missing=()
+  for tool in systemd-nspawn debootstrap dpkg-deb dpkg-shlibdeps lintian; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  if ((${#missing[@]})); then
+    echo "systemd test skipped: ${missing[*]} not installed (apt-get install systemd-container debootstrap dpkg-dev lintian)"
+  else
+    OUT_DIR="$TMPDIR/deb" bash scripts/build-deb.sh
+    bash scripts/systemd-test.sh "$TMPDIR"/deb/tierd_*.deb
+  fi
+fi

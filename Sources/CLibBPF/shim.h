@@ -3,4 +3,5 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
+#include <sys/vfs.h>  /* statfs: is a pin directory on a bpffs */
 #endif

@@ -13,8 +13,9 @@ import Glibc
 ///   ingress, source address -> upload class, and a redirect of throttled users' packets to
 ///   the IFB; on both root HTBs, `skb->priority` -> shard class. The address -> class
 ///   bindings are entries in the classifier's maps, one per address or prefix.
-/// Nothing is stored outside the kernel: a restarted daemon finds its classifier from the
-/// filters, the user -> class mapping from the map entries, and adopts everything as it is.
+/// Nothing is stored outside the kernel (and bpffs): a restarted daemon finds its classifier
+/// from the filters (opening it through its pins, `BPFPinDirectory`, when configured), the
+/// user -> class mapping from the map entries, and adopts everything as it is.
 ///
 /// Two ways in: `converge(to:)` reads both trees and the maps and applies the difference
 /// (start-up, reload, periodic and drift-triggered reconcile: the source of truth);
@@ -34,6 +35,11 @@ public final class Shaper {
     /// the converge that follows uses them instead of dumping 20k leaves again. Used once.
     private var preparedQdiscs: [Int32: [QdiscState]]?
     private var classifier: Classifier?
+    /// How the last `prepare()` came by the classifier; nil before the first.
+    public var classifierOrigin: ClassifierOrigin? { classifier?.origin }
+    /// Pins the last `prepare()` could not write: a restart without CAP_SYS_ADMIN then cannot
+    /// adopt the classifier and loads a new one. Shaping itself is unaffected.
+    public private(set) var pinErrors: [TrafficControlError] = []
     /// The engines (download, upload) of the last converge, kept while the kernel took every
     /// change since: `apply` plans from them without reading the kernel.
     private var engines: [DirectionEngine]?
@@ -175,16 +181,18 @@ public final class Shaper {
         func attached(_ parent: UInt32, _ filters: [FilterState]) -> FilterState? {
             filters.first { $0.parent == parent && $0.isTierd && $0.handle == Layout.filterHandle }
         }
+        let pins = pinDirectory(interface)
         if classifier == nil {
             var ids: [Classifier.Program: UInt32] = [:]
             for (_, parent, program, filters) in points {
                 if let filter = attached(parent, filters), let id = filter.programID,
                    Classifier.program(named: filter.programName ?? "")?.current == true { ids[program] = id }
             }
-            if !ids.isEmpty { classifier = Classifier.adopt(programIDs: ids) }
+            if !ids.isEmpty { classifier = Classifier.adopt(programIDs: ids, pins: pins) }
         }
         if classifier?.isComplete != true { classifier = try Classifier.load(reusing: classifier) }
         guard let classifier else { return false }
+        pinErrors = pins.map(classifier.pin(in:)) ?? []
         var requests: [NetlinkRequest] = []
         for (device, parent, program, filters) in points where attached(parent, filters)?.programID != classifier.programID(program) {
             requests.append(TCRequests.putClassifier(device, parent: parent, program: program, descriptor: classifier.programs[program]!,
@@ -194,6 +202,11 @@ public final class Shaper {
         errors += Self.fixedEntries(of: classifier, ifb: ifb)
         if let error = errors.first { throw error }
         return !requests.isEmpty
+    }
+
+    /// Where the classifier on `interface` is pinned; nil when pinning is off.
+    private func pinDirectory(_ interface: Device) -> BPFPinDirectory? {
+        configuration.pinDirectory.flatMap { BPFPinDirectory(root: $0, socketFD: nl_socket_get_fd(socket.handle), ifindex: interface.ifindex) }
     }
 
     /// shard_of (inner major -> shard class minor) and up_config (the IFB's index): fixed
@@ -421,7 +434,7 @@ public final class Shaper {
         for filter in hooks where filter.isTierd {
             if let id = filter.programID, let program = Classifier.program(named: filter.programName ?? "")?.program { ids[program] = id }
         }
-        let attached = Classifier.adopt(programIDs: ids)
+        let attached = Classifier.adopt(programIDs: ids, pins: pinDirectory(interface))
         let download = try reader.state(of: interface, maps: attached.addressMaps(.destination), qdiscDump: qdiscs).state
         let upload: DirectionState
         if let ifb = try reader.device(named: configuration.ifb) {
@@ -454,13 +467,14 @@ public final class Shaper {
 
     // MARK: teardown
 
-    /// Deletes what tierd created: both root qdiscs (if tierd's), the clsact qdisc, the IFB.
-    /// The classifier's programs and maps go with the last filter and descriptor holding them.
-    /// Attempts everything and throws the first failure at the end.
+    /// Deletes what tierd created: both root qdiscs (if tierd's), the clsact qdisc, the IFB,
+    /// the classifier's pins. The programs and maps go with the last filter and descriptor
+    /// holding them. Attempts everything and throws the first failure at the end.
     public func teardown() throws {
         var errors: [TrafficControlError] = []
         var requests: [NetlinkRequest] = []
         if let interface = try reader.device(named: configuration.interface) {
+            pinDirectory(interface)?.remove()
             let qdiscs = try reader.qdiscs(of: interface)
             if qdiscs.contains(where: { $0.parent == TCHandle.root && $0.handle == Layout.rootHandle }) {
                 requests.append(TCRequests.deleteQdisc(interface, handle: Layout.rootHandle, parent: TCHandle.root, kind: "htb"))

@@ -17,12 +17,18 @@ public struct ShaperConfiguration: Sendable {
     public var spareClasses: Int
     /// What tierd's daemon uses unless configured otherwise (`[network] spare_classes`).
     public static let defaultSpareClasses = 32
+    /// A directory on a bpffs where the classifier is pinned (`BPFPinDirectory`), so that a
+    /// restart without CAP_SYS_ADMIN can adopt it; nil, or a path not on a bpffs: no pins
+    /// (adoption by id, which needs CAP_SYS_ADMIN).
+    public var pinDirectory: String?
 
-    public init(interface: String, ifb: String, namespace: String? = nil, takeover: Bool = false, spareClasses: Int = 0) {
+    public init(interface: String, ifb: String, namespace: String? = nil, takeover: Bool = false, spareClasses: Int = 0,
+                pinDirectory: String? = nil) {
         self.interface = interface
         self.ifb = ifb
         self.namespace = namespace
         self.takeover = takeover
         self.spareClasses = max(0, spareClasses)
+        self.pinDirectory = pinDirectory
     }
 }

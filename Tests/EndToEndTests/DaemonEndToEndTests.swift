@@ -68,6 +68,30 @@ struct DaemonEndToEndTests {
         #expect(result.output.contains("\(path):3:"), "output: \(result.output)")
     }
 
+    /// What `--check` reports, a start refuses too, with 78 before touching anything: the
+    /// unit has no ExecStartPre=--check (RestartPreventExitStatus= covers the main process only).
+    @Test func startWithoutSocketDirectoryExits78() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.path + "/nosocketdir.toml"
+        try """
+            [daemon]
+            state_dir = "\(dir.path)"
+            control_socket = "\(dir.path)/missing/control.sock"
+
+            [network]
+            interface = "tierdt-nodev"
+            users_file = "users.csv"
+
+            [[tier]]
+            name = "full"
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        try "id,addresses,unix_user\n".write(toFile: dir.path + "/users.csv", atomically: true, encoding: .utf8)
+        let result = try runProcess(BuiltProducts.tierd, ["--config", path])
+        #expect(result.status == 78)
+        #expect(result.output.contains("\(path):3:") && result.output.contains("does not exist"), "output: \(result.output)")
+    }
+
     private func statusJSON(_ ctl: [String], user: String) throws -> [String: Any] {
         let result = try tierctl(ctl + ["status", user, "--json"])
         guard result.status == 0, let data = result.output.data(using: .utf8),

@@ -13,7 +13,7 @@ public final class SmallFilesystem: @unchecked Sendable {
     public let path: String
     /// The directory made for the mount, when the caller did not name one.
     private let owned: TemporaryDirectory?
-    private var mounted = false
+    private var mount: TestMount?
     private var fillers = 0
 
     /// Mounts on `mountPoint` (an existing empty directory the caller removes), or on a new
@@ -22,12 +22,11 @@ public final class SmallFilesystem: @unchecked Sendable {
         owned = mountPoint == nil ? try TemporaryDirectory(prefix: "tierdt-fs") : nil
         path = mountPoint ?? owned?.path ?? ""
         do {
-            try CommandRunner.run(["mount", "-t", "tmpfs", "-o", "size=\(size),mode=0755", "tierdt-small", path])
+            mount = try TestMount(type: "tmpfs", source: "tierdt-small", options: "size=\(size),mode=0755", on: path)
         } catch {
             owned?.remove()
             throw error
         }
-        mounted = true
     }
 
     deinit { remove() }
@@ -35,12 +34,7 @@ public final class SmallFilesystem: @unchecked Sendable {
     /// Unmounts (lazily, should something still hold it open) and removes the directory
     /// made for it.
     public func remove() {
-        if mounted {
-            if (try? CommandRunner.run(["umount", path])) == nil {
-                _ = try? CommandRunner.run(["umount", "-l", path])
-            }
-            mounted = false
-        }
+        mount?.unmount()
         owned?.remove()
     }
 

@@ -46,6 +46,11 @@ public actor Daemon {
     var nextPersistenceCheck: Double = 0
     var persistence = PersistenceHealth()
     public let startedAt: Double
+    /// Where the classifier is pinned so that a restart adopts it without CAP_SYS_ADMIN. The
+    /// systemd unit binds /sys/fs/bpf/tierd here (BindPaths=): the daemon's user cannot walk
+    /// through /sys/fs/bpf itself (mode 0700). Not a bpffs (tierd run by hand, or tests):
+    /// no pins, and adoption by id, which root can.
+    static let bpfPinDirectory = "/run/tierd/bpf"
 
     /// Loads persisted state and opens netlink; does not touch the kernel yet (see `start`).
     public init(
@@ -73,7 +78,7 @@ public actor Daemon {
         let network = configuration.network
         let shaping = network.interfaces.map {
             ShaperConfiguration(interface: $0.name, ifb: $0.ifb, namespace: network.namespace,
-                                takeover: network.takeover, spareClasses: network.spareClasses)
+                                takeover: network.takeover, spareClasses: network.spareClasses, pinDirectory: Self.bpfPinDirectory)
         }
         let enforcer = try Enforcer(configurations: shaping, logger: logger)
         enforcer.place(Self.interfaces(of: users, network: network))

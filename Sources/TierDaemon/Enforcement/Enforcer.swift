@@ -68,7 +68,17 @@ public final class Enforcer {
     /// Creates or adopts tierd's trees on every interface; throws the first interface's
     /// failure (a missing device, a foreign qdisc), having tried them in order.
     public func prepare() throws {
-        for shaper in shapers { try shaper.prepare() }
+        for shaper in shapers {
+            try shaper.prepare()
+            logger.info("classifier ready", metadata: [
+                "interface": "\(shaper.configuration.interface)",
+                "classifier": "\(shaper.classifierOrigin?.rawValue ?? "none")",
+            ])
+            for error in shaper.pinErrors {
+                logger.warning("classifier not pinned; a restart without CAP_SYS_ADMIN will load a new one",
+                               metadata: ["interface": "\(shaper.configuration.interface)", "error": "\(error)"])
+            }
+        }
     }
 
     public var inSync: Bool { lastReport != nil && pendingErrors.isEmpty }

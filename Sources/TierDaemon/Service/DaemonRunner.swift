@@ -8,7 +8,9 @@ import UnixSignals
 
 /// What `tierd --config PATH` does, in this order:
 ///
-/// 1. read the configuration and users file;
+/// 1. read the configuration and users file, and check the sockets' directories as
+///    `tierd --check` does (errors: exit 78 before anything is touched, which the unit's
+///    `RestartPreventExitStatus=78` does not restart);
 /// 2. take ownership of the state directory and the devices (`InstanceOwnership`): a second
 ///    tierd stops here, having touched nothing, and exits 75 naming the running one;
 /// 3. restore the snapshot, replay the journal and read the feed file's backlog, then build
@@ -28,6 +30,9 @@ public enum DaemonRunner {
         do throws(ConfigErrors) {
             configuration = try ConfigLoader.load(path: configPath)
             users = try UsersFileLoader.load(path: configuration.network.usersFile, interfaces: configuration.network.interfaces.map(\.name))
+            let text = (try? TextFileReader.read(path: configPath).get()) ?? ""
+            let directories = SocketDirectoryCheck.check(configuration, index: TOMLSourceIndex(text: text)).errors
+            if !directories.isEmpty { throw ConfigErrors(directories) }
         } catch {
             for problem in error.errors { logger.critical("\(problem)") }
             return ExitStatus.config

@@ -6,11 +6,12 @@ import Glibc
 /// maps they share, either loaded from the embedded object or adopted from the filters a
 /// previous run attached.
 ///
-/// Adoption needs nothing on disk (no bpffs pins to clean up, nothing shared between network
-/// namespaces): a filter's dump names its program id, the program names its maps' ids, and
-/// the filter's name says which version of the object it runs. Programs and maps live as
-/// long as a filter (or this object's descriptors) holds them, so deleting tierd's qdiscs
-/// or the namespace frees everything.
+/// Adoption starts from the filters: a filter's dump names its program id, the program names
+/// its maps' ids, and the filter's name says which version of the object it runs. The
+/// objects are opened from their bpffs pins (`BPFPinDirectory`) when there are pins, which
+/// needs no CAP_SYS_ADMIN, else by id. A pin is used only when it holds the object the
+/// filter names, so a stale pin never wins over the kernel's state. Programs and maps live
+/// as long as a filter, a pin or a descriptor holds them.
 final class Classifier {
     enum Program: String, CaseIterable, Sendable {
         /// clsact egress of the interface: destination address -> download class (skb->priority).
@@ -42,10 +43,13 @@ final class Classifier {
     let programs: [Program: BPFDescriptor]
     /// Every map by its name in the object ("down_host4", "shard_of", ...).
     let maps: [String: BPFMap]
+    /// How the objects were come by.
+    let origin: ClassifierOrigin
 
-    private init(programs: [Program: BPFDescriptor], maps: [String: BPFMap]) {
+    private init(programs: [Program: BPFDescriptor], maps: [String: BPFMap], origin: ClassifierOrigin) {
         self.programs = programs
         self.maps = maps
+        self.origin = origin
     }
 
     static let mapNames: [String] = ["down", "up"].flatMap { side in AddressMapKey.Kind.allCases.map { "\(side)_\($0.suffix)" } }
@@ -67,21 +71,48 @@ final class Classifier {
 
     // MARK: adoption
 
-    /// The programs with the given ids (from filter dumps) and the maps they use; programs
-    /// that are gone are left out. Nothing in the kernel changes.
-    static func adopt(programIDs: [Program: UInt32]) -> Classifier {
+    /// The programs with the given ids (from filter dumps) and the maps they use, from `pins`
+    /// where they hold those objects, else by id; programs that cannot be opened are left
+    /// out. Nothing in the kernel changes.
+    static func adopt(programIDs: [Program: UInt32], pins: BPFPinDirectory? = nil) -> Classifier {
         var programs: [Program: BPFDescriptor] = [:]
         var maps: [String: BPFMap] = [:]
+        var pinnedMaps: [UInt32: BPFDescriptor] = [:]
+        var openedByID = 0
+        for name in pins == nil ? [] : mapNames {
+            if let descriptor = pins?.open(name), let id = BPFPinDirectory.objectID(descriptor.fd) { pinnedMaps[id] = descriptor }
+        }
         for (program, id) in programIDs {
-            let fd = bpf_prog_get_fd_by_id(id)
-            guard fd >= 0 else { continue }
-            let descriptor = BPFDescriptor(fd)
+            let fromPin = pinned(program.rawValue, id: id, in: pins)
+            guard let descriptor = fromPin ?? openByID(bpf_prog_get_fd_by_id(id)) else { continue }
+            if fromPin == nil { openedByID += 1 }
             programs[program] = descriptor
-            for mapID in mapIDs(ofProgram: fd) {
-                if let map = openMap(id: mapID), maps[map.name] == nil { maps[map.name] = map }
+            for mapID in mapIDs(ofProgram: descriptor.fd) {
+                let fromPin = pinnedMaps[mapID]
+                if fromPin == nil { openedByID += 1 }
+                if let map = openMap(fromPin ?? openByID(bpf_map_get_fd_by_id(mapID))), maps[map.name] == nil { maps[map.name] = map }
             }
         }
-        return Classifier(programs: programs, maps: maps)
+        return Classifier(programs: programs, maps: maps, origin: openedByID == 0 ? .pins : .ids)
+    }
+
+    /// The object pinned as `name`, when the pin holds the object with kernel id `id`.
+    private static func pinned(_ name: String, id: UInt32, in pins: BPFPinDirectory?) -> BPFDescriptor? {
+        guard let descriptor = pins?.open(name), BPFPinDirectory.objectID(descriptor.fd) == id else { return nil }
+        return descriptor
+    }
+
+    private static func openByID(_ fd: Int32) -> BPFDescriptor? { fd >= 0 ? BPFDescriptor(fd) : nil }
+
+    /// Pins every program and map held (replacing pins of other objects); the errors of the
+    /// pins that failed.
+    func pin(in pins: BPFPinDirectory) -> [TrafficControlError] {
+        let objects = programs.map { ($0.key.rawValue, $0.value) } + maps.map { ($0.key, $0.value.descriptor) }
+        return objects.compactMap { name, descriptor in
+            pins.pin(name, descriptor).map {
+                TrafficControlError(operation: "pin", object: "BPF \(name) in \(pins.path)", reason: String(cString: strerror($0)), errno: $0)
+            }
+        }
     }
 
     private static func mapIDs(ofProgram fd: Int32) -> [UInt32] {
@@ -99,13 +130,12 @@ final class Classifier {
         }
     }
 
-    private static func openMap(id: UInt32) -> BPFMap? {
-        let fd = bpf_map_get_fd_by_id(id)
-        guard fd >= 0 else { return nil }
-        let descriptor = BPFDescriptor(fd)
+    /// One of the classifier's maps (by the name the kernel reports), else nil.
+    private static func openMap(_ descriptor: BPFDescriptor?) -> BPFMap? {
+        guard let descriptor else { return nil }
         var info = bpf_map_info()
         var length = UInt32(MemoryLayout<bpf_map_info>.size)
-        guard bpf_obj_get_info_by_fd(fd, &info, &length) == 0 else { return nil }
+        guard bpf_obj_get_info_by_fd(descriptor.fd, &info, &length) == 0 else { return nil }
         let name = withUnsafeBytes(of: info.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         guard mapNames.contains(name) else { return nil }
         return BPFMap(name: name, descriptor: descriptor, keySize: Int(info.key_size))
@@ -160,7 +190,7 @@ final class Classifier {
             let map = bpf_object__find_map_by_name(object, name)!
             maps[name] = BPFMap(name: name, descriptor: BPFDescriptor(dup(bpf_map__fd(map))), keySize: Int(bpf_map__key_size(map)))
         }
-        return Classifier(programs: programs, maps: maps)
+        return Classifier(programs: programs, maps: maps, origin: .loaded)
     }
 
     private static func failure(_ operation: String, _ object: String, _ rc: Int32) -> TrafficControlError {
