@@ -2,7 +2,8 @@
 # Installs the Debian packages tierd needs to build, test and run its demo.
 # Safe to run repeatedly; used by the README's commands and by CI.
 set -euo pipefail
-packages=(libnl-3-dev libnl-route-3-dev libbpf-dev bpftool pkg-config iproute2 iperf3 kmod procps)
+packages=(libnl-3-dev libnl-route-3-dev libbpf-dev bpftool pkg-config iproute2 iperf3 kmod procps tmux
+  dpkg-dev lintian systemd-container debootstrap util-linux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
