@@ -10,13 +10,16 @@ import TestSupport
                              "needs root for namespaces, and tmux"))
 struct TopEndToEndTests {
     /// A tmux server of the test's own (its own socket), so nothing touches the user's sessions.
+    /// The socket is a path in the temporary directory (`-S`), not a name (`-L`), which would
+    /// leave a `tmux-UID` directory behind in /tmp.
     struct Tmux {
-        let socket = "tierdt-top-\(UInt32.random(in: 0..<UInt32.max))"
+        let socket = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("tierdt-top-\(UInt32.random(in: 0..<UInt32.max)).sock").path
         let session = "top"
 
         @discardableResult
         func run(_ arguments: [String]) throws -> String {
-            try CommandRunner.run(["tmux", "-L", socket] + arguments)
+            try CommandRunner.run(["tmux", "-S", socket] + arguments)
         }
 
         /// Starts the server with `command` in a detached session. The server must not
@@ -27,7 +30,7 @@ struct TopEndToEndTests {
         func start(_ command: String, width: Int, height: Int) throws {
             let quoted = "'" + command.replacingOccurrences(of: "'", with: "'\\''") + "'"
             let script = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; "#
-                + "exec tmux -L \(socket) new-session -d -s \(session) -x \(width) -y \(height) \(quoted) </dev/null >/dev/null 2>&1"
+                + "exec tmux -S \(socket) new-session -d -s \(session) -x \(width) -y \(height) \(quoted) </dev/null >/dev/null 2>&1"
             try CommandRunner.run(["bash", "-c", script])
         }
 
