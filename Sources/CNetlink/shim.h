@@ -18,6 +18,7 @@
 #include <netlink/route/cls/u32.h>
 #include <linux/pkt_sched.h>
 #include <linux/pkt_cls.h>
+#include <linux/gen_stats.h>
 #include <linux/if_link.h>
 #include <linux/if_ether.h>
 #include <linux/netlink.h>

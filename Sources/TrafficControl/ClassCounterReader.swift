@@ -28,7 +28,7 @@ public final class ClassCounterReader: Sendable {
         try socket.withLock { socket in
             let reader = KernelReader(socket: socket)
             func stats(_ name: String) throws -> [UInt32: DirectionCounters] {
-                try reader.device(named: name).map { try reader.classes(of: $0).stats } ?? [:]
+                try reader.device(named: name).map { try reader.classStatistics(of: $0) } ?? [:]
             }
             return try configurations.map { (try stats($0.interface), try stats($0.ifb)) }
         }

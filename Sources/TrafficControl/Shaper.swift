@@ -291,7 +291,7 @@ public final class Shaper {
         var built: [DirectionEngine] = []
         var plans: [DirectionPlan] = []
         for direction in 0..<2 {
-            let state = try reader.state(of: devices[direction], maps: classifier?.addressMaps(sides[direction]), qdiscDump: qdiscs).state
+            let state = try reader.state(of: devices[direction], maps: classifier?.addressMaps(sides[direction]), qdiscDump: qdiscs)
             let wanted = desired.compactMap { user in
                 user[keyPath: rates[direction]].map { WantedClass(user: user.id, addresses: user.addresses, rate: $0) }
             }
@@ -435,10 +435,10 @@ public final class Shaper {
             if let id = filter.programID, let program = Classifier.program(named: filter.programName ?? "")?.program { ids[program] = id }
         }
         let attached = Classifier.adopt(programIDs: ids, pins: pinDirectory(interface))
-        let download = try reader.state(of: interface, maps: attached.addressMaps(.destination), qdiscDump: qdiscs).state
+        let download = try reader.state(of: interface, maps: attached.addressMaps(.destination), qdiscDump: qdiscs)
         let upload: DirectionState
         if let ifb = try reader.device(named: configuration.ifb) {
-            upload = try reader.state(of: ifb, maps: attached.addressMaps(.source), qdiscDump: qdiscs).state
+            upload = try reader.state(of: ifb, maps: attached.addressMaps(.source), qdiscDump: qdiscs)
         } else {
             upload = DirectionState(device: configuration.ifb, qdiscs: [], classes: [], filters: [], entries: [:])
         }
@@ -453,8 +453,8 @@ public final class Shaper {
 
     /// Class statistics per user id (users of the last pass), per direction.
     public func counters() throws -> [String: UserCounters] {
-        let download = try reader.classes(of: interface()).stats
-        let upload = try reader.device(named: configuration.ifb).map { try reader.classes(of: $0).stats } ?? [:]
+        let download = try reader.classStatistics(of: interface())
+        let upload = try reader.device(named: configuration.ifb).map { try reader.classStatistics(of: $0) } ?? [:]
         let downloadClasses = engines?[0].classOf ?? assignments[0]
         let uploadClasses = engines?[1].classOf ?? assignments[1]
         var result: [String: UserCounters] = [:]

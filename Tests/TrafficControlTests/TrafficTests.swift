@@ -96,6 +96,36 @@ extension KernelTests {
                   + "unthrottled download \(Int(freeDownload.receivedBitsPerSecond)) upload \(Int(freeUpload.receivedBitsPerSecond))")
             let counters = try #require(try fixture.shaper.counters()["alice"])
             #expect((counters.download?.bytes ?? 0) > 1_000_000 && (counters.upload?.bytes ?? 0) > 400_000, "\(counters)")
+
+            // The raw statistics dump reads what `tc -s` reads, for every class on both devices
+            // (the traffic has stopped, so the counters hold still between the two reads).
+            let reader = try ClassCounterReader([ShaperConfiguration(interface: network.serverInterface, ifb: fixture.ifbName,
+                                                                     namespace: network.serverNS, takeover: false)])
+            let dumped = try #require(try reader.read().first)
+            for (device, ours) in [(network.serverInterface, dumped.download), (fixture.ifbName, dumped.upload)] {
+                let shown = try tcClassStatistics(network, device: device)
+                #expect(!ours.isEmpty && ours == shown, "\(device): dumped \(ours.count) classes, tc shows \(shown.count)")
+            }
+        }
+
+        /// Every HTB class's counters as `tc -s class show` prints them, by handle (iproute2 6.1
+        /// prints classes as text even with `-j`): "class htb 1:a ..." then
+        /// " Sent B bytes P pkt (dropped D, overlimits O requeues R)".
+        func tcClassStatistics(_ network: TestNetwork, device: String) throws -> [UInt32: DirectionCounters] {
+            var result: [UInt32: DirectionCounters] = [:]
+            var handle: UInt32?
+            for line in try network.run(network.serverNS, ["tc", "-s", "class", "show", "dev", device]).split(separator: "\n") {
+                let words = line.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "(),")) }
+                if words.count > 2, words[0] == "class", words[1] == "htb" {
+                    let parts = words[2].split(separator: ":").map { UInt32($0, radix: 16) ?? 0 }
+                    handle = parts[0] << 16 | (parts.count > 1 ? parts[1] : 0)
+                } else if let current = handle, words.first == "Sent", words.count >= 9 {
+                    result[current] = DirectionCounters(bytes: UInt64(words[1]) ?? .max, packets: UInt64(words[3]) ?? .max,
+                                                        drops: UInt64(words[6]) ?? .max, overlimits: UInt64(words[8]) ?? .max)
+                    handle = nil
+                }
+            }
+            return result
         }
 
         @Test("a tier change holds within 1 s and drops nothing", arguments: [true, false])

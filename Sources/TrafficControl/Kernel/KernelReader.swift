@@ -53,13 +53,12 @@ struct KernelReader {
         return result.mapValues { $0.sorted { ($0.parent, $0.handle) < ($1.parent, $1.handle) } }
     }
 
-    /// HTB classes with their settings, and the statistics of each class by handle.
-    func classes(of device: Device) throws -> (classes: [ClassState], stats: [UInt32: DirectionCounters]) {
+    /// HTB classes with their settings.
+    func classes(of device: Device) throws -> [ClassState] {
         var cache: OpaquePointer?
         let rc = rtnl_class_alloc_cache(socket.handle, device.ifindex, &cache)
         guard rc >= 0, let cache else { throw TrafficControlError.libnl("dump classes", device.name, code: rc) }
         var classes: [ClassState] = []
-        var stats: [UInt32: DirectionCounters] = [:]
         forEach(cache) { htbClass in
             let kind = rtnl_tc_get_kind(htbClass).map { String(cString: $0) } ?? "?"
             guard kind == "htb" else { return }
@@ -74,12 +73,14 @@ struct KernelReader {
             classes.append(ClassState(handle: handle, parent: parent, rate: rate * 8, ceil: ceil * 8,
                                       burst: rtnl_htb_get_rbuffer(htbClass), cburst: rtnl_htb_get_cbuffer(htbClass),
                                       quantum: rtnl_htb_get_quantum(htbClass)))
-            stats[handle] = DirectionCounters(bytes: rtnl_tc_get_stat(htbClass, RTNL_TC_BYTES),
-                                              packets: rtnl_tc_get_stat(htbClass, RTNL_TC_PACKETS),
-                                              drops: rtnl_tc_get_stat(htbClass, RTNL_TC_DROPS),
-                                              overlimits: rtnl_tc_get_stat(htbClass, RTNL_TC_OVERLIMITS))
         }
-        return (classes.sorted { $0.handle < $1.handle }, stats)
+        return classes.sorted { $0.handle < $1.handle }
+    }
+
+    /// The statistics of every HTB class on the device by handle, without the classes' settings
+    /// (what counters and `tierctl top` need, at a fraction of `classes(of:)`'s cost).
+    func classStatistics(of device: Device) throws -> [UInt32: DirectionCounters] {
+        try ClassStatisticsDump.statistics(socket: socket.handle, device: device)
     }
 
     /// The filters of the qdisc or clsact hook `parent`, any kind.
@@ -98,10 +99,10 @@ struct KernelReader {
     /// filters of every HTB qdisc of tierd's tree, and the direction's map entries (from `maps`,
     /// the maps of the classifier attached now). `qdiscDump`: a `qdiscsByDevice()` result still
     /// current, to save a dump.
-    func state(of device: Device, maps: AddressMaps?, qdiscDump: [Int32: [QdiscState]]? = nil) throws -> (state: DirectionState, stats: [UInt32: DirectionCounters]) {
+    func state(of device: Device, maps: AddressMaps?, qdiscDump: [Int32: [QdiscState]]? = nil) throws -> DirectionState {
         let all = try qdiscDump.map { $0[device.ifindex] ?? [] } ?? qdiscs(of: device)
         let qdiscs = all.filter { $0.parent != TCHandle.clsactParent }
-        let (classes, stats) = try classes(of: device)
+        let classes = try classes(of: device)
         var filters: [FilterState] = []
         let ownsRoot = qdiscs.contains { $0.parent == TCHandle.root && $0.handle == Layout.rootHandle && $0.kind == "htb" }
         if ownsRoot {
@@ -110,6 +111,6 @@ struct KernelReader {
             }
         }
         let entries = try maps?.read().entries ?? [:]
-        return (DirectionState(device: device.name, qdiscs: qdiscs, classes: classes, filters: filters, entries: entries), stats)
+        return DirectionState(device: device.name, qdiscs: qdiscs, classes: classes, filters: filters, entries: entries)
     }
 }
